@@ -1,0 +1,99 @@
+package org.pvhconf.stubs.kernels;
+
+/**
+ * The mailbox contract between the agent stub (guest code) and whoever drives it (the conformance
+ * harness, playing the toolstack). Like a KVM selftest's lock-step stages: the host writes a batch of
+ * commands and bumps {@link #REQUEST_SEQ}; the guest executes them in order, writes each result, sets
+ * {@link #DONE_SEQ} equal to the request and then idles by calling {@code sched_op(SCHEDOP_yield)} until
+ * the next request. Each idle yield is a VM exit, which is where the host looks again.
+ *
+ * <p>All offsets are bytes from the start of the mailbox page (its virtual address is the agent's
+ * {@code mailbox} symbol). Every field is a little-endian u64.
+ */
+public final class AgentProtocol {
+    private AgentProtocol() {
+    }
+
+    /** Written by the guest, once its GDT and IDT are loaded, before it reads its first request. */
+    public static final int MAGIC = 0x000;
+    public static final long MAGIC_VALUE = 0x544E454741485650L; // "PVHAGENT"
+    public static final int REQUEST_SEQ = 0x008;
+    public static final int DONE_SEQ = 0x010;
+    public static final int COMMAND_COUNT = 0x018;
+
+    /** The guest's registers at its entry point, saved before it changes any of them. */
+    public static final int ENTRY_GPRS = 0x020;        // 16 × u64: RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8..R15
+    public static final int ENTRY_RFLAGS = 0x0A0;
+    public static final int ENTRY_CR0 = 0x0A8;
+    public static final int ENTRY_CR3 = 0x0B0;
+    public static final int ENTRY_CR4 = 0x0B8;
+    public static final int ENTRY_EFER = 0x0C0;
+    public static final int ENTRY_RIP = 0x0C8;          // the address of the entry label, as the guest sees it
+    public static final int HYPERCALL_PAGE_VA = 0x0D0;  // where the guest expects its hypercall page
+    public static final int EXCEPTION_COUNT = 0x0D8;    // exceptions taken so far
+
+    /** Commands: {@link #MAX_COMMANDS} slots of {@link #COMMAND_SIZE} bytes from {@link #COMMANDS}. */
+    public static final int COMMANDS = 0x800;
+    public static final int COMMAND_SIZE = 128;
+    public static final int MAX_COMMANDS = 16;
+
+    // Offsets inside a command slot.
+    public static final int CMD_OP = 0;
+    public static final int CMD_ARGS = 8;     // 8 × u64 arguments, a[0]..a[7]
+    public static final int CMD_RESULT = 72;  // RAX after the operation (or the value read)
+    public static final int CMD_STATUS = 80;  // STATUS_*
+    public static final int CMD_OUT = 88;     // 4 × u64: extra outputs; on a fault: vector, error code, RIP, CR2
+
+    public static final long STATUS_PENDING = 0, STATUS_DONE = 1, STATUS_FAULTED = 2;
+
+    // Operations.
+    /** a0 = hypercall number; a1..a6 = RDI, RSI, RDX, R10, R8, R9. Calls {@code hypercall_page + a0*32}. */
+    public static final long OP_HYPERCALL = 1;
+    /** a0 = byte offset into the hypercall page; a1..a6 as for HYPERCALL; a7 = RAX before the call. */
+    public static final long OP_CALL_PAGE = 2;
+    /** a0 = the full 64-bit RAX; a1..a6 as for HYPERCALL. Executes VMCALL directly, not through the page. */
+    public static final long OP_VMCALL = 3;
+    /** a0 = virtual address. result = the u64 there. */
+    public static final long OP_READ64 = 4;
+    /** a0 = virtual address, a1 = value. Stores the u64. */
+    public static final long OP_WRITE64 = 5;
+    /** a0 = control register number (0, 2, 3, 4 or 8). result = its value. */
+    public static final long OP_READ_CR = 6;
+    /** a0 = MSR index. result = EDX:EAX. */
+    public static final long OP_RDMSR = 7;
+    /** a0 = leaf (EAX), a1 = subleaf (ECX). result = EAX; out = EAX, EBX, ECX, EDX. */
+    public static final long OP_CPUID = 8;
+    /** HLT with the current RFLAGS.IF. */
+    public static final long OP_HLT = 9;
+    public static final long OP_CLI = 10;
+    public static final long OP_STI = 11;
+    /** a0 = destination VA, a1 = source VA, a2 = length: the guest copies bytes (REP MOVSB). */
+    public static final long OP_COPY = 12;
+    /** a0 = MSR index, a1 = value (EDX:EAX). */
+    public static final long OP_WRMSR = 13;
+    /** a0 = virtual address. result = the byte there (zero-extended). */
+    public static final long OP_READ8 = 14;
+
+    // ---- Added with the first agent; nothing above moved. ----
+
+    /** A command's status when its op is unknown (or READ_CR names a register it does not read). */
+    public static final long STATUS_BAD_OP = 3;
+
+    /** External interrupts (vectors 32..255) taken so far: the callback vector arrives this way (§3.3). */
+    public static final int INTERRUPT_COUNT = 0x0E0;
+    /** The vector of the most recent external interrupt. */
+    public static final int LAST_INTERRUPT_VECTOR = 0x0E8;
+    /**
+     * Written by the host: the virtual address of {@code vcpu_info.evtchn_upcall_pending}, which the
+     * guest's interrupt handler clears before IRETQ because Xen re-injects while it is set (§3.3 item 4);
+     * 0 = clear nothing.
+     */
+    public static final int UPCALL_PENDING_VA = 0x0F0;
+    /** The most recent exception (vectors 0..31), in a command or not: 4 × u64 vector, error code, RIP, CR2. */
+    public static final int LAST_FAULT = 0x0F8;
+
+    /** a0 = base, a1 = limit: LIDT with that pseudo-descriptor (a limit of 0 leaves no usable gate). */
+    public static final long OP_LIDT = 15;
+    /** Executes UD2. */
+    public static final long OP_UD2 = 16;
+}

@@ -1,0 +1,343 @@
+package org.pvhconf.stubs.kernels;
+
+import static org.pvhconf.stubs.asm.Mem.abs;
+import static org.pvhconf.stubs.asm.Mem.mem;
+import static org.pvhconf.stubs.asm.Mem.rip;
+import static org.pvhconf.stubs.asm.Reg32.EAX;
+import static org.pvhconf.stubs.asm.Reg32.ECX;
+import static org.pvhconf.stubs.asm.Reg32.EDI;
+import static org.pvhconf.stubs.asm.Reg32.ESI;
+import static org.pvhconf.stubs.asm.Reg64.R10;
+import static org.pvhconf.stubs.asm.Reg64.R11;
+import static org.pvhconf.stubs.asm.Reg64.R8;
+import static org.pvhconf.stubs.asm.Reg64.R9;
+import static org.pvhconf.stubs.asm.Reg64.RAX;
+import static org.pvhconf.stubs.asm.Reg64.RBX;
+import static org.pvhconf.stubs.asm.Reg64.RCX;
+import static org.pvhconf.stubs.asm.Reg64.RDI;
+import static org.pvhconf.stubs.asm.Reg64.RDX;
+import static org.pvhconf.stubs.asm.Reg64.RSI;
+import static org.pvhconf.stubs.asm.Reg64.RSP;
+import static org.pvhconf.stubs.kernels.AgentProtocol.*;
+import static org.pvhconf.stubs.kernels.DescriptorTables.FRAME_RIP;
+import static org.pvhconf.stubs.kernels.DescriptorTables.frame;
+
+import org.pvhconf.stubs.asm.Assembler;
+import org.pvhconf.stubs.asm.CReg;
+import org.pvhconf.stubs.asm.Cond;
+import org.pvhconf.stubs.asm.Label;
+import org.pvhconf.stubs.asm.Mem;
+import org.pvhconf.stubs.asm.Reg64;
+
+/**
+ * The generic agent: a guest that executes commands from a mailbox page, as {@link AgentProtocol}
+ * defines them, so that a scenario can act from inside a guest (DESIGN.md "Guest stubs").
+ *
+ * <p>Boot: saves the entry state (all 16 GPRs, RFLAGS, CR0, CR3, CR4, EFER, its entry RIP) with
+ * absolute stores before it changes any register, switches to its own stack, loads its own GDT and
+ * IDT (PVHv1 starts with both empty, §7.1), writes {@link AgentProtocol#MAGIC_VALUE} and enters the
+ * command loop. While idle it calls {@code sched_op(SCHEDOP_yield, NULL)} (§12.1) through the
+ * hypercall page, so the host gets a VM exit on every idle turn.
+ *
+ * <p>Faults: an exception (vector 0..31) during a command marks that command FAULTED with vector,
+ * error code, RIP and CR2 in its CMD_OUT words, and the loop carries on with the next command. An
+ * external interrupt (vector 32..255, e.g. the callback vector) is counted, the host-named upcall
+ * pending byte is cleared, and the interrupted code resumes.
+ *
+ * <p>Symbols: {@code entry}, {@code hypercall_page}, {@code mailbox} (4 KiB), {@code scratch} (16 KiB,
+ * page-aligned, for hypercall argument structs the host writes), {@code agent_stack}, {@code agent_state},
+ * {@code gdt}, {@code idt}, {@code trap_common}, {@code trap_resume}, {@code command_loop}.
+ */
+public final class AgentStub extends PvhKernel<AgentStub> {
+    public static final int SCRATCH_SIZE = 16 * 1024;
+    public static final int STACK_SIZE = 16 * 1024;
+
+    // agent_state words: the loop's variables live in memory so that the trap handler can resume it.
+    private static final int CURRENT = 0;    // VA of the command slot being executed, or 0
+    private static final int NEXT = 8;       // VA of the next slot to run
+    private static final int END = 16;       // VA one past the batch's last slot
+    private static final int SEQ = 24;       // the REQUEST_SEQ being served
+    private static final int LOOP_RSP = 32;  // RSP inside the loop, restored after a fault
+
+    private Label mailbox;
+    private Label state;
+
+    @Override
+    protected void emit(final Assembler asm, final Label entry, final Label hypercallPage) {
+        mailbox = bss(asm, "mailbox", GuestAbi.PAGE_SIZE, GuestAbi.PAGE_SIZE);
+        bss(asm, "scratch", SCRATCH_SIZE, GuestAbi.PAGE_SIZE);
+        Label stack = bss(asm, "agent_stack", STACK_SIZE, GuestAbi.PAGE_SIZE);
+        state = bss(asm, "agent_state", 64, 64);
+        Label gdtr = asm.newLabel();
+        Label idtr = asm.newLabel();
+        Label loop = asm.newLabel("command_loop");
+        Label common = asm.newLabel("trap_common");
+        Label resume = asm.newLabel("trap_resume");
+        Label batchNext = asm.newLabel();
+
+        // Two entry points that differ only in the ENTRY_RIP they record, so that a scenario can tell
+        // which one the builder entered through (XEN_ELFNOTE_ENTRY versus e_entry, §5.2).
+        Label entryAlt = asm.newLabel("entry_alt");
+        Label booted = asm.newLabel();
+        asm.bind(entry);
+        saveEntryState(asm, entry, hypercallPage);
+        asm.jmp(booted);
+        asm.bind(entryAlt);
+        saveEntryState(asm, entryAlt, hypercallPage);
+        asm.bind(booted);
+        asm.lea(RSP, abs(stack, STACK_SIZE));
+        DescriptorTables.emitLoadGdt(asm, gdtr);
+        asm.lidt(abs(idtr))
+                .movabs(RAX, MAGIC_VALUE)
+                .mov(mb(MAGIC), RAX)
+                // The loop runs at this stack depth; the trap handler restores it from here.
+                .mov(st(LOOP_RSP), RSP);
+
+        Label execute = asm.newLabel("execute");
+        // Falls through into the loop.
+        commandLoop(asm, loop, batchNext, resume, execute, hypercallPage);
+        execute(asm, execute, hypercallPage);
+        trapHandler(asm, common, resume);
+        Label[] stubs = DescriptorTables.emitVectorStubs(asm, common);
+        DescriptorTables.emitGdt(asm, gdtr);
+        DescriptorTables.emitIdt(asm, stubs, idtr);
+    }
+
+    private Mem mb(final int offset) {
+        return abs(mailbox, offset).q();
+    }
+
+    private Mem st(final int offset) {
+        return abs(state, offset).q();
+    }
+
+    private static Mem slot(final int offset) {
+        return mem(RBX, offset).q();
+    }
+
+    private static Mem arg(final int i) {
+        return slot(CMD_ARGS + 8 * i);
+    }
+
+    /**
+     * Stores the entry state into the mailbox. The GPRs go first, with absolute stores that need no
+     * register; only after that does anything use RAX, RCX or RDX as scratch.
+     */
+    private void saveEntryState(final Assembler asm, final Label entry, final Label hypercallPage) {
+        for (Reg64 r : Reg64.values()) {
+            asm.mov(mb(ENTRY_GPRS + 8 * r.number()), r);
+        }
+        // PUSHFQ needs a stack; the builder's boot stack is valid at entry (§7.1) and RSP is already saved.
+        asm.pushfq().pop(RAX).mov(mb(ENTRY_RFLAGS), RAX)
+                .mov(RAX, CReg.CR0).mov(mb(ENTRY_CR0), RAX)
+                .mov(RAX, CReg.CR3).mov(mb(ENTRY_CR3), RAX)
+                .mov(RAX, CReg.CR4).mov(mb(ENTRY_CR4), RAX)
+                .mov(ECX, GuestAbi.MSR_EFER & 0xFFFFFFFFL).rdmsr()
+                .shl(RDX, 32).or(RAX, RDX).mov(mb(ENTRY_EFER), RAX)
+                // RIP-relative, so these are the addresses the code really runs at.
+                .lea(RAX, rip(entry)).mov(mb(ENTRY_RIP), RAX)
+                .lea(RAX, rip(hypercallPage)).mov(mb(HYPERCALL_PAGE_VA), RAX);
+    }
+
+    private void commandLoop(final Assembler asm, final Label loop, final Label batchNext, final Label resume,
+                             final Label execute, final Label hypercallPage) {
+        Label start = asm.newLabel();
+        Label countOk = asm.newLabel();
+        Label batchDone = asm.newLabel();
+
+        asm.bind(loop)
+                .mov(RAX, mb(REQUEST_SEQ))
+                .cmp(RAX, mb(DONE_SEQ))
+                .jne(start)
+                .mov(EDI, GuestAbi.SCHEDOP_YIELD)
+                .xor(ESI, ESI)
+                .call(hypercallPage, GuestAbi.HYPERVISOR_SCHED_OP * GuestAbi.HYPERCALL_SLOT_SIZE)
+                .jmp(loop);
+
+        asm.bind(start)
+                .mov(st(SEQ), RAX)
+                .mov(RCX, mb(COMMAND_COUNT))
+                .cmp(RCX, MAX_COMMANDS)
+                .jbe(countOk)
+                .mov(ECX, MAX_COMMANDS)
+                .bind(countOk)
+                .shl(RCX, Integer.numberOfTrailingZeros(COMMAND_SIZE))
+                .lea(RAX, abs(mailbox, COMMANDS))
+                .mov(st(NEXT), RAX)
+                .add(RCX, RAX)
+                .mov(st(END), RCX);
+
+        asm.bind(batchNext)
+                .mov(RBX, st(NEXT))
+                .cmp(RBX, st(END))
+                .jae(batchDone)
+                // Advance before running, so that a faulting command is never run again.
+                .lea(RAX, mem(RBX, COMMAND_SIZE))
+                .mov(st(NEXT), RAX)
+                .mov(st(CURRENT), RBX)
+                .mov(slot(CMD_STATUS), STATUS_PENDING)
+                .call(execute)
+                .mov(st(CURRENT), 0)
+                .jmp(batchNext);
+
+        // The trap handler IRETQs here after a fault: the faulting code's stack is abandoned.
+        asm.bind(resume)
+                .mov(RSP, st(LOOP_RSP))
+                .mov(st(CURRENT), 0)
+                .jmp(batchNext);
+
+        asm.bind(batchDone)
+                .mov(RAX, st(SEQ))
+                .mov(mb(DONE_SEQ), RAX)
+                .jmp(loop);
+    }
+
+    /** One command: RBX = its slot. Ends at {@code done} with the result in RAX, or marks BAD_OP. */
+    private void execute(final Assembler asm, final Label execute, final Label hypercallPage) {
+        Label done = asm.newLabel();
+        Label badOp = asm.newLabel();
+        long[] ops = {OP_HYPERCALL, OP_CALL_PAGE, OP_VMCALL, OP_READ64, OP_WRITE64, OP_READ_CR, OP_RDMSR,
+            OP_CPUID, OP_HLT, OP_CLI, OP_STI, OP_COPY, OP_WRMSR, OP_READ8, OP_LIDT, OP_UD2};
+        Label[] handlers = new Label[ops.length];
+        asm.bind(execute).mov(RAX, slot(CMD_OP));
+        for (int i = 0; i < ops.length; i++) {
+            handlers[i] = asm.newLabel();
+            asm.cmp(RAX, ops[i]).je(handlers[i]);
+        }
+        asm.jmp(badOp);
+
+        // OP_HYPERCALL: call hypercall_page + a0*32.
+        asm.bind(handlers[0])
+                .mov(R11, arg(0)).shl(R11, 5)
+                .lea(RAX, rip(hypercallPage)).add(R11, RAX);
+        loadHypercallArgs(asm);
+        asm.call(R11).jmp(done);
+
+        // OP_CALL_PAGE: call hypercall_page + a0 with RAX = a7.
+        asm.bind(handlers[1])
+                .mov(R11, arg(0))
+                .lea(RAX, rip(hypercallPage)).add(R11, RAX)
+                .mov(RAX, arg(7));
+        loadHypercallArgs(asm);
+        asm.call(R11).jmp(done);
+
+        // OP_VMCALL: RAX = a0, then VMCALL directly.
+        asm.bind(handlers[2]).mov(RAX, arg(0));
+        loadHypercallArgs(asm);
+        asm.vmcall().jmp(done);
+
+        asm.bind(handlers[3]).mov(RAX, arg(0)).mov(RAX, mem(RAX).q()).jmp(done);
+
+        asm.bind(handlers[4]).mov(RAX, arg(0)).mov(RCX, arg(1)).mov(mem(RAX).q(), RCX)
+                .xor(EAX, EAX).jmp(done);
+
+        readControlRegister(asm, handlers[5], done, badOp);
+
+        asm.bind(handlers[6]).mov(RCX, arg(0)).rdmsr()
+                .shl(RDX, 32).or(RAX, RDX).jmp(done);
+
+        // OP_CPUID clobbers RBX, so the slot is reloaded into R11 for the outputs.
+        asm.bind(handlers[7]).mov(RAX, arg(0)).mov(RCX, arg(1)).cpuid()
+                .mov(R11, st(CURRENT))
+                .mov(mem(R11, CMD_OUT).q(), RAX)
+                .mov(mem(R11, CMD_OUT + 8).q(), RBX)
+                .mov(mem(R11, CMD_OUT + 16).q(), RCX)
+                .mov(mem(R11, CMD_OUT + 24).q(), RDX)
+                .jmp(done);
+
+        asm.bind(handlers[8]).hlt().xor(EAX, EAX).jmp(done);
+        asm.bind(handlers[9]).cli().xor(EAX, EAX).jmp(done);
+        asm.bind(handlers[10]).sti().xor(EAX, EAX).jmp(done);
+
+        asm.bind(handlers[11]).mov(RDI, arg(0)).mov(RSI, arg(1)).mov(RCX, arg(2))
+                .cld().repMovsb().xor(EAX, EAX).jmp(done);
+
+        asm.bind(handlers[12]).mov(RCX, arg(0)).mov(RAX, arg(1)).mov(RDX, RAX).shr(RDX, 32)
+                .wrmsr().xor(EAX, EAX).jmp(done);
+
+        asm.bind(handlers[13]).mov(RAX, arg(0)).movzx(EAX, mem(RAX).b()).jmp(done);
+
+        // OP_LIDT: build the 10-byte pseudo-descriptor in the slot's output words, then load it.
+        asm.bind(handlers[14]).mov(RAX, arg(1)).mov(slot(CMD_OUT), RAX)
+                .mov(RAX, arg(0)).mov(slot(CMD_OUT + 2), RAX)
+                .lidt(slot(CMD_OUT)).xor(EAX, EAX).jmp(done);
+
+        asm.bind(handlers[15]).ud2().jmp(done);
+
+        asm.bind(badOp).mov(slot(CMD_STATUS), STATUS_BAD_OP).ret();
+
+        // A hypercall or CPUID may have changed RBX: find the slot again before writing to it.
+        asm.bind(done)
+                .mov(RBX, st(CURRENT))
+                .mov(slot(CMD_RESULT), RAX)
+                .mov(slot(CMD_STATUS), STATUS_DONE)
+                .ret();
+    }
+
+    /** a1..a6 into RDI, RSI, RDX, R10, R8, R9: the 64-bit hypercall registers (§1.2). */
+    private static void loadHypercallArgs(final Assembler asm) {
+        Reg64[] regs = {RDI, RSI, RDX, R10, R8, R9};
+        for (int i = 0; i < regs.length; i++) {
+            asm.mov(regs[i], arg(i + 1));
+        }
+    }
+
+    private static void readControlRegister(final Assembler asm, final Label handler, final Label done,
+                                            final Label badOp) {
+        asm.bind(handler).mov(RCX, arg(0));
+        for (CReg cr : CReg.values()) {
+            Label next = asm.newLabel();
+            asm.cmp(RCX, cr.number()).jcc(Cond.NE, next).mov(RAX, cr).jmp(done).bind(next);
+        }
+        asm.jmp(badOp);
+    }
+
+    /** The common trap handler; the frame is laid out as {@link DescriptorTables} describes. */
+    private void trapHandler(final Assembler asm, final Label common, final Label resume) {
+        Label interrupt = asm.newLabel();
+        Label noCommand = asm.newLabel();
+        Label nothingToClear = asm.newLabel();
+
+        asm.bind(common)
+                .cmp(frame(0), 32)
+                .jae(interrupt)
+                .inc(mb(EXCEPTION_COUNT))
+                .mov(RAX, frame(0))
+                .mov(RCX, frame(8))
+                .mov(RDX, frame(FRAME_RIP))
+                .mov(R8, CReg.CR2)
+                .mov(mb(LAST_FAULT), RAX)
+                .mov(mb(LAST_FAULT + 8), RCX)
+                .mov(mb(LAST_FAULT + 16), RDX)
+                .mov(mb(LAST_FAULT + 24), R8)
+                .mov(R9, st(CURRENT))
+                .test(R9, R9)
+                .je(noCommand)
+                .mov(mem(R9, CMD_OUT).q(), RAX)
+                .mov(mem(R9, CMD_OUT + 8).q(), RCX)
+                .mov(mem(R9, CMD_OUT + 16).q(), RDX)
+                .mov(mem(R9, CMD_OUT + 24).q(), R8)
+                .mov(mem(R9, CMD_STATUS).q(), STATUS_FAULTED)
+                .bind(noCommand)
+                // Return into the loop, not to the faulting instruction, which would only fault again.
+                .lea(RAX, rip(resume))
+                .mov(frame(FRAME_RIP), RAX)
+                .add(RSP, 16)
+                .iretq();
+
+        // An external interrupt is not the command's failure: note it and go back where it struck.
+        asm.bind(interrupt)
+                .push(RAX)
+                .mov(RAX, frame(8))
+                .mov(mb(LAST_INTERRUPT_VECTOR), RAX)
+                .inc(mb(INTERRUPT_COUNT))
+                .mov(RAX, mb(UPCALL_PENDING_VA))
+                .test(RAX, RAX)
+                .je(nothingToClear)
+                .mov(mem(RAX).b(), 0)
+                .bind(nothingToClear)
+                .pop(RAX)
+                .add(RSP, 16)
+                .iretq();
+    }
+}

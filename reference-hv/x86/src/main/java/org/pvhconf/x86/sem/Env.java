@@ -1,0 +1,97 @@
+package org.pvhconf.x86.sem;
+
+import org.pvhconf.x86.cpu.Cpu;
+import org.pvhconf.x86.cpu.SegReg;
+import org.pvhconf.x86.fault.Fault;
+import org.pvhconf.x86.mmu.Mmu;
+import org.pvhconf.x86.mmu.PageWalk;
+
+/**
+ * What system helpers act on (QEMU's {@code env}): the {@link Cpu}, its {@link Mmu}, and the
+ * per-instruction control state a helper reports back to its back end. One per CPU, owned by the
+ * back end.
+ *
+ * <p>During an instruction {@code cpu.rip} is still the instruction's own address; the back end
+ * moves it on at retire, to {@link #target} if {@link #jumped}.
+ */
+public final class Env {
+    public final Cpu cpu;
+    public final Mmu mmu;
+    /** Set by a jump: RIP after this instruction is {@link #target}. */
+    public boolean jumped;
+    public long target;
+    /**
+     * Set by a helper that stopped part-way through an instruction that will run again from the same
+     * RIP (a REP string chunk): the back end must not count it as retired.
+     */
+    public boolean noRetire;
+
+    public Env(Cpu cpu, Mmu mmu) {
+        this.cpu = cpu;
+        this.mmu = mmu;
+    }
+
+    /** Called by the back end before each instruction. */
+    public void begin() {
+        jumped = false;
+        noRetire = false;
+    }
+
+    public void jump(long rip) {
+        jumped = true;
+        target = rip;
+    }
+
+    /** True for an explicit access at CPL 3 (user page rights apply). */
+    public boolean user() {
+        return cpu.cpl() == 3;
+    }
+
+    /**
+     * The linear address of {@code addr} in segment {@code seg}. In 64-bit mode only FS and GS have a
+     * base and no limit is checked (SDM Vol. 3 §3.2.4); a non-canonical address is #SS(0) for the
+     * stack segment and #GP(0) otherwise.
+     */
+    public long linear(int seg, long addr) {
+        long lin = addr;
+        if (seg == SegReg.FS.ordinal() || seg == SegReg.GS.ordinal()) {
+            lin += cpu.seg[seg].base;
+        }
+        if (!PageWalk.canonical(lin)) {
+            throw seg == SegReg.SS.ordinal() ? Fault.ss(0) : Fault.gp(0);
+        }
+        return lin;
+    }
+
+    public long read(int seg, long addr, int size) {
+        return mmu.read(linear(seg, addr), size, user());
+    }
+
+    public void write(int seg, long addr, int size, long value) {
+        mmu.write(linear(seg, addr), size, value, user());
+    }
+
+    /** An implicit supervisor read (descriptor tables, TSS, IDT). */
+    public long readSys(long linear, int size) {
+        if (!PageWalk.canonical(linear)) {
+            throw Fault.gp(0);
+        }
+        return mmu.read(linear, size, false);
+    }
+
+    public void writeSys(long linear, int size, long value) {
+        if (!PageWalk.canonical(linear)) {
+            throw Fault.gp(0);
+        }
+        mmu.write(linear, size, value, false);
+    }
+
+    /** The virtual TSC: retired instructions plus the hypervisor's offset; deterministic by construction. */
+    public long tsc() {
+        return cpu.retiredInstructions() + cpu.tscOffset;
+    }
+
+    public long gpr(int r) {
+        return cpu.gpr[r];
+    }
+}
