@@ -1,10 +1,8 @@
 package org.pvhconf.stubs.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.pvhconf.x86.cpu.Cpu;
 import org.pvhconf.x86.cpu.Reg;
@@ -12,17 +10,15 @@ import org.pvhconf.x86.cpu.VmExit;
 
 /**
  * The hello stub run on pvhconf's own CPU, with this test playing the hypervisor for two hypercalls.
- * Skipped until pvhconf-x86 provides an engine (see {@link PvhTestMachine#engine()}).
+ * Runs on the CPU's interpreter, without a hypervisor: the test plays the VMCALL exits itself.
  */
 class HelloStubCpuTest {
 
     /** The stub exits with console_io(CONSOLEIO_write, len, msg), then sched_op(SCHEDOP_shutdown, &{0}). */
     @Test
     void run_helloStub_makesConsoleThenShutdownHypercalls() {
-        Optional<Cpu.Engine> engine = PvhTestMachine.engine();
-        assumeTrue(engine.isPresent(), "pvhconf-x86 provides no Cpu.Engine yet (no service, no -Dpvhconf.x86.engine)");
         PvhTestMachine m = new PvhTestMachine();
-        Cpu cpu = m.boot(new HelloStub().build(), engine.get());
+        Cpu cpu = m.boot(new HelloStub().build(), PvhTestMachine.engine());
 
         VmExit first = cpu.run(10_000);
         assertEquals(VmExit.Reason.VMCALL, first.reason());

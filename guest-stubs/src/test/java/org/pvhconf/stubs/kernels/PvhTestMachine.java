@@ -3,14 +3,13 @@ package org.pvhconf.stubs.kernels;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.TreeMap;
 import org.pvhconf.stubs.elf.Elf;
 import org.pvhconf.stubs.elf.ElfFile;
 import org.pvhconf.x86.cpu.Cpu;
 import org.pvhconf.x86.cpu.GuestPhysMemory;
 import org.pvhconf.x86.cpu.SegReg;
+import org.pvhconf.x86.interp.Interpreter;
 
 /**
  * Just enough of a PVHv1 domain builder to run a stub on the CPU without the hypervisor: guest
@@ -39,20 +38,9 @@ final class PvhTestMachine implements GuestPhysMemory {
         return frames.get(gfn);
     }
 
-    /**
-     * The engine to run guest code with: a {@code Cpu.Engine} service, or the class named by the
-     * system property {@code pvhconf.x86.engine}; empty while the CPU module provides neither.
-     */
-    static Optional<Cpu.Engine> engine() {
-        String name = System.getProperty("pvhconf.x86.engine");
-        if (name != null) {
-            try {
-                return Optional.of((Cpu.Engine) Class.forName(name).getConstructor().newInstance());
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot create engine " + name, e);
-            }
-        }
-        return ServiceLoader.load(Cpu.Engine.class).findFirst();
+    /** The engine to run guest code with: the CPU's interpreter. */
+    static Cpu.Engine engine() {
+        return new Interpreter();
     }
 
     /** Loads the kernel, builds page tables and the hypercall page, and returns a vCPU at its entry. */
