@@ -97,6 +97,14 @@ class PvhconfCliTest {
     }
 
     @Test
+    void boot_notX86_64_isRefusedNamingTheMachine() throws IOException {
+        byte[] elf = new HelloStub().elf(w -> w.machine(183)).build().elf(); // EM_AARCH64
+        Run r = run("boot", write("arm.elf", elf).toString());
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("183"), r::err);
+    }
+
+    @Test
     void boot_noNotes_isRefused() throws IOException {
         byte[] elf = new HelloStub().notes(n -> n.clear()).build().elf();
         Run r = run("boot", write("nonotes.elf", elf).toString());
