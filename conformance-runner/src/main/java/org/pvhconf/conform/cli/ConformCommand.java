@@ -48,8 +48,12 @@ final class ConformCommand implements Callable<Integer> {
         pb.environment().put("ALLURE_NO_ANALYTICS", "true");
         int status = pb.start().waitFor();
         File report = home.resolve("reports/target/allure-report/index.html").toFile();
+        File matrix = home.resolve("reports/target/conformance-matrix.html").toFile();
         if (report.isFile()) {
             System.err.println("pvhconf: conformance report: " + report.getCanonicalPath());
+            if (matrix.isFile()) {
+                System.err.println("pvhconf: conformance matrix: " + matrix.getCanonicalPath());
+            }
         } else {
             System.err.println("pvhconf: no report was written (see the Maven output above)");
         }
