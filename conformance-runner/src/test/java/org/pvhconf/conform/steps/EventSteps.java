@@ -43,6 +43,25 @@ public final class EventSteps {
         return checked(EventWorld.VCPUOP, name, number);
     }
 
+    @ParameterType("(SCHEDOP_[a-z_]+) \\((\\d+)\\)")
+    public Op schedop(String name, String number) {
+        return checked(SCHEDOPS, name, number);
+    }
+
+    /** §12.1 SCHEDOP numbers. */
+    static final Map<String, Integer> SCHEDOPS = Map.of("SCHEDOP_yield", 0, "SCHEDOP_block", 1, "SCHEDOP_shutdown", 2,
+            "SCHEDOP_poll", 3, "SCHEDOP_remote_shutdown", 4, "SCHEDOP_shutdown_code", 5, "SCHEDOP_watchdog", 6);
+
+    @When("the guest issues {schedop} with {fields}")
+    public void issueSched(Op op, Map<String, String> fields) {
+        String struct = switch (op.name()) {
+            case "SCHEDOP_remote_shutdown" -> "sched_remote_shutdown";
+            case "SCHEDOP_poll" -> "sched_poll";
+            default -> throw new IllegalArgumentException(op.name() + " takes no struct here");
+        };
+        issue(0, SCHED_OP, op.number(), EventWorld.struct(struct), fields, false, 0);
+    }
+
     private static Op checked(Map<String, Integer> table, String name, String number) {
         Integer known = table.get(name);
         int n = Integer.parseInt(number);

@@ -176,6 +176,70 @@ public final class VcpuSteps {
         session.domain().runUntil(() -> false, 100_000);
     }
 
+    /** The last page of vCPU0's scratch: nothing else the steps write goes there. */
+    private long spareVa() {
+        return session.agent().scratchVa() + 0x3000;
+    }
+
+    @When("vCPU 0 registers its runstate area in a spare page of its own memory")
+    public void registerRunstateArea() {
+        events.issue(0, EventSteps.VCPU_OP, 5, EventWorld.struct("vcpu_register_runstate_memory_area"),
+                Map.of("addr", Long.toString(spareVa())), true, 0);
+    }
+
+    @Then("vCPU 0 finds state = {int} in its runstate area")
+    public void runstateArea(int state) {
+        assertEquals(state, session.agent().read64(spareVa()) & 0xFFFFFFFFL);
+    }
+
+    @Then("vCPU 0 finds state_entry_time in its runstate area not 0")
+    public void runstateAreaTime() {
+        assertTrue(session.agent().read64(spareVa() + 8) != 0, "state_entry_time is 0");
+    }
+
+    @When("vCPU {int} registers the vcpu_info of vCPU {int} at offset {int} of a spare page")
+    public void registerVcpuInfo(int caller, int target, int offset) {
+        long gfn = (spareVa() - session.kernel().virtBase()) >>> 12; // §7.1 linear map
+        events.issue(caller, EventSteps.VCPU_OP, 10, EventWorld.struct("vcpu_register_vcpu_info"),
+                Map.of("mfn", Long.toString(gfn), "offset", Integer.toString(offset)), true, target);
+    }
+
+    @Then("the vcpu_info at offset {int} of the spare page has evtchn_upcall_pending = 1 and every evtchn_pending_sel bit set")
+    public void newVcpuInfo(int offset) {
+        Agent a = session.agent();
+        assertEquals(1, a.read8(spareVa() + offset + EventWorld.UPCALL_PENDING), "evtchn_upcall_pending");
+        assertEquals(-1L, a.read64(spareVa() + offset + EventWorld.PENDING_SEL), "evtchn_pending_sel");
+    }
+
+    @When("vCPU 0 sends itself an NMI with VCPUOP_send_nmi \\(11)")
+    public void nmi() {
+        session.last = session.agent().hypercall(EventSteps.VCPU_OP, 11, 0, 0);
+    }
+
+    @Then("vCPU 0 took an exception through IDT vector {int}")
+    public void exceptionVector(int vector) {
+        assertTrue(session.agent().mailboxWord(EXCEPTION_COUNT) > 0, "no exception was taken");
+        assertEquals(vector, session.agent().mailboxWord(LAST_FAULT));
+    }
+
+    @When("vCPU {int} calls {vcpuop} on vCPU {int} with a non-NULL argument")
+    public void nonNull(int caller, EventSteps.Op op, int target) {
+        Agent a = session.agent(caller);
+        session.last = a.hypercall(EventSteps.VCPU_OP, op.number(), target, a.scratchVa());
+    }
+
+    @When("vCPU {int} calls {vcpuop} on vCPU {int} with an unmapped argument")
+    public void unmapped(int caller, EventSteps.Op op, int target) {
+        session.last = session.agent(caller).hypercall(EventSteps.VCPU_OP, op.number(), target, GuestSession.UNMAPPED_VA);
+    }
+
+    /** HLT with IF = 0 never returns to the loop on that vCPU (§7.1): the harness does not wait for it. */
+    @When("vCPU {int} disables interrupts and executes HLT")
+    public void cliHlt(int vcpu) {
+        session.agent(vcpu).submit(java.util.List.of(new Agent.Command(OP_CLI), new Agent.Command(OP_HLT)));
+        session.domain().runUntil(() -> false, 100_000);
+    }
+
     @When("vCPU {int} reads the runstate of vCPU {int}")
     public void runstate(int caller, int target) {
         events.issue(caller, EventSteps.VCPU_OP, 4, EventWorld.struct("vcpu_runstate_info"), Map.of(), true, target);
