@@ -56,8 +56,8 @@ Feature: The callback vector delivers the event upcall through the guest's own I
     And vCPU 0 waits up to 3000 turns for an upcall with interrupts enabled
     Then vCPU 0 took 1 upcall meanwhile
 
-  @spec-12.1
-  Scenario: SCHEDOP_block clears evtchn_upcall_mask
+  @spec-3.3
+  Scenario: With evtchn_upcall_mask set to 1, HLT is still woken by the upcall
     When the guest sets evtchn_upcall_mask of vCPU 0 to 1
     And the guest issues EVTCHNOP_send (4) with port = $ipi
     And vCPU 0 waits for an upcall with STI and HLT

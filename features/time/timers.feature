@@ -21,6 +21,15 @@ Feature: VCPUOP timers deliver VIRQ_TIMER, and there is no default tick
     When vCPU 0 consumes its events with the 2-level loop
     Then the loop on vCPU 0 handled exactly the ports timer
 
+  @spec-12.1
+  Scenario: SCHEDOP_block sleeps until VIRQ_TIMER kicks the vCPU, and clears evtchn_upcall_mask
+    When the guest sets evtchn_upcall_mask of vCPU 0 to 1
+    And vCPU 0 sets its singleshot timer 50000 ns after now with flags 0
+    And vCPU 0 enables interrupts, blocks with SCHEDOP_block (1) and disables interrupts again
+    Then the call returns 0
+    And vCPU 0 took 1 upcall meanwhile
+    And vCPU 0 sees evtchn_upcall_mask = 0
+
   @spec-8.1
   Scenario: A deadline already passed with VCPU_SSHOTTMR_future is -ETIME
     When vCPU 0 sets its singleshot timer 1000 ns before now with flags 1

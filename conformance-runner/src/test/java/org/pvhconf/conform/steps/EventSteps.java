@@ -206,6 +206,22 @@ public final class EventSteps {
         assertEquals(expected, session.agent().read8(vcpuInfoVa(vcpu) + EventWorld.UPCALL_PENDING));
     }
 
+    @Then("vCPU {int} sees evtchn_upcall_mask = {int}")
+    public void upcallMask(int vcpu, int expected) {
+        assertEquals(expected, session.agent().read8(vcpuInfoVa(vcpu) + EventWorld.UPCALL_MASK));
+    }
+
+    /** STI, sched_op(SCHEDOP_block), CLI in one batch: the upcalls taken around the block are counted. */
+    @When("vCPU {int} enables interrupts, blocks with SCHEDOP_block \\(1) and disables interrupts again")
+    public void stiBlockCli(int vcpu) {
+        Agent a = session.agent(vcpu);
+        long before = a.mailboxWord(INTERRUPT_COUNT);
+        java.util.List<Agent.Result> r = a.execute(java.util.List.of(new Command(OP_STI),
+                new Command(OP_HYPERCALL, SCHED_OP, 1, 0), new Command(OP_CLI)));
+        session.last = r.get(1);
+        world.interruptsTaken.put(vcpu, a.mailboxWord(INTERRUPT_COUNT) - before);
+    }
+
     @Then("vCPU {int} sees bit {int} of evtchn_pending_sel {word}")
     public void selBit(int vcpu, int bit, String setOrClear) {
         long sel = session.agent().read64(vcpuInfoVa(vcpu) + EventWorld.PENDING_SEL);
