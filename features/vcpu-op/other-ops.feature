@@ -42,6 +42,14 @@ Feature: Runstate, vcpu_info registration, NMIs and physical ids
     And vCPU 0 finds state_entry_time in its runstate area not 0
 
   @spec-8.1
+  Scenario: A registered vcpu_time_info area receives the time parameters
+    When vCPU 0 calls VCPUOP_register_vcpu_time_memory_area (13) on vCPU 0 with addr = 0
+    Then the call returns 0
+    When vCPU 0 registers its vcpu_time_info area in a spare page of its own memory
+    Then the call returns 0
+    And vCPU 0 finds an even version and a non-zero tsc_to_system_mul in that area
+
+  @spec-8.1
   Scenario: register_vcpu_info moves vcpu_info and forces a rescan
     When vCPU 0 registers the vcpu_info of vCPU 0 at offset 128 of a spare page
     Then the call returns 0

@@ -197,6 +197,20 @@ public final class VcpuSteps {
         assertTrue(session.agent().read64(spareVa() + 8) != 0, "state_entry_time is 0");
     }
 
+    @When("vCPU 0 registers its vcpu_time_info area in a spare page of its own memory")
+    public void registerTimeArea() {
+        events.issue(0, EventSteps.VCPU_OP, 13, EventWorld.struct("vcpu_register_runstate_memory_area"),
+                Map.of("addr", Long.toString(spareVa() + 0x200)), true, 0);
+    }
+
+    @Then("vCPU 0 finds an even version and a non-zero tsc_to_system_mul in that area")
+    public void timeArea() {
+        Agent a = session.agent();
+        long version = a.read64(spareVa() + 0x200) & 0xFFFFFFFFL;
+        assertTrue(version != 0 && (version & 1) == 0, () -> "version " + version);
+        assertTrue((a.read64(spareVa() + 0x200 + 24) & 0xFFFFFFFFL) != 0, "tsc_to_system_mul is 0");
+    }
+
     @When("vCPU {int} registers the vcpu_info of vCPU {int} at offset {int} of a spare page")
     public void registerVcpuInfo(int caller, int target, int offset) {
         long gfn = (spareVa() - session.kernel().virtBase()) >>> 12; // §7.1 linear map

@@ -134,6 +134,29 @@ class InterdomainTest {
     }
 
     @Test
+    void reset_anotherDomain_eperm_ownDomain_closesAll() {
+        assertEquals(EPERM, op(d1, 10, le(2).putShort(0, (short) d2.domid()).array()));
+        assertEquals(EventChannels.State.UNBOUND, d2.evtchn().port(1).state);
+        assertEquals(0, op(d2, 10, le(2).putShort(0, (short) SELF).array()));
+        for (int p = 1; p < d2.evtchn().maxPorts(); p++) {
+            assertEquals(EventChannels.State.FREE, d2.evtchn().port(p).state, "port " + p);
+        }
+        assertEquals(EventChannels.State.RESERVED, d2.evtchn().port(0).state);
+    }
+
+    @Test
+    void allPortsTaken_allocUnboundAndBindInterdomain_enospc() {
+        int p2 = allocUnbound(d2, d1.domid());
+        while (d1.evtchn().allocate(EventChannels.State.IPI) > 0) {
+            // fill every port of d1
+        }
+        byte[] a = le(8).putShort(0, (short) SELF).putShort(2, (short) SELF).array();
+        assertEquals(-28, op(d1, ALLOC_UNBOUND, a));
+        assertEquals(-28, bindInterdomain(d1, d2.domid(), p2, new int[1]), "-ENOSPC before the remote port is checked");
+        assertEquals(-28, bindInterdomain(d1, d2.domid(), 4096, new int[1]));
+    }
+
+    @Test
     void setPending_notifyVcpu1_onlyVcpu1SelectorAndUpcall() {
         int p = d1.evtchn().allocate(EventChannels.State.IPI);
         d1.evtchn().port(p).notifyVcpu = 1;
