@@ -47,9 +47,12 @@ import org.pvhconf.stubs.asm.Reg8;
  * external interrupt (vector 32..255, e.g. the callback vector) is counted, the host-named upcall
  * pending byte is cleared, and the interrupted code resumes.
  *
- * <p>Symbols: {@code entry}, {@code hypercall_page}, {@code mailbox} (4 KiB), {@code scratch} (16 KiB,
- * page-aligned, for hypercall argument structs the host writes), {@code agent_stack}, {@code agent_state},
- * {@code gdt}, {@code idt}, {@code trap_common}, {@code trap_resume}, {@code command_loop}.
+ * <p>Symbols: {@code entry}, {@code hypercall_page}, {@code mailbox} (one 4 KiB page per vCPU, vCPU0's
+ * first), {@code scratch} (16 KiB, page-aligned, for hypercall argument structs the host writes),
+ * {@code agent_stack}, {@code agent_state}, {@code gdt}, {@code idt}, {@code trap_common},
+ * {@code trap_resume}, {@code command_loop}; for the secondary vCPUs {@code ap_entry1..3}, {@code ap_stacks},
+ * {@code ap_scratch} and {@code idt1..3}. Each vCPU runs its own copy of the loop, trap handler and
+ * IDT, emitted from the same code with that vCPU's mailbox and state ({@link AgentProtocol#MAX_VCPUS}).
  */
 public final class AgentStub extends PvhKernel<AgentStub> {
     public static final int SCRATCH_SIZE = 16 * 1024;
