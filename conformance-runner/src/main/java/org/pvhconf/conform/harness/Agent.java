@@ -13,6 +13,10 @@ import java.util.List;
  *
  * <p>The mailbox and scratch buffer are part of the agent's own image, so their guest-physical addresses
  * follow from the builder's linear layout: gpfn = (va − virt_base) >> 12 (§7.1).
+ *
+ * <p>Each vCPU the agent runs on has its own mailbox page ({@link org.pvhconf.stubs.kernels.AgentProtocol#MAX_VCPUS});
+ * {@link #forVcpu} gives the Agent that drives vCPU i. A stage on one vCPU runs the whole machine, so the
+ * other vCPUs go on idling (or waiting) meanwhile, exactly as the scheduler decides.
  */
 public final class Agent {
 
@@ -23,13 +27,58 @@ public final class Agent {
     private final long virtBase;
     private final long mailboxVa;
     private final long scratchVa;
+    private final int vcpu;
     private long seq;
 
     public Agent(GuestDomain domain, long virtBase, long mailboxVa, long scratchVa) {
+        this(domain, virtBase, mailboxVa, scratchVa, 0);
+    }
+
+    private Agent(GuestDomain domain, long virtBase, long mailboxVa, long scratchVa, int vcpu) {
         this.domain = domain;
         this.virtBase = virtBase;
         this.mailboxVa = mailboxVa;
         this.scratchVa = scratchVa;
+        this.vcpu = vcpu;
+    }
+
+    /**
+     * The agent's command loop on vCPU {@code i} of the same domain: mailbox page i (vCPU0's agent is this
+     * one when i = 0), with {@code scratchVa} as that vCPU's argument buffer. Call on vCPU0's agent.
+     */
+    public Agent forVcpu(int i, long apScratchVa) {
+        if (i < 0 || i >= MAX_VCPUS) {
+            throw new IllegalArgumentException("the agent runs on vCPUs 0.." + (MAX_VCPUS - 1) + ", not " + i);
+        }
+        if (i == vcpu) {
+            return this;
+        }
+        long base = mailboxVa - (long) vcpu * MAILBOX_STRIDE;
+        return new Agent(domain, virtBase, base + (long) i * MAILBOX_STRIDE, apScratchVa, i);
+    }
+
+    /** The vCPU whose mailbox this Agent drives. */
+    public int vcpu() {
+        return vcpu;
+    }
+
+    public long mailboxVa() {
+        return mailboxVa;
+    }
+
+    /** Has the toolstack write a mailbox word (host-written fields such as UPCALL_PENDING_VA, UPCALL_HOLD). */
+    public void setMailbox(int offset, long value) {
+        mailbox(offset, value);
+    }
+
+    /** Reads a mailbox word that guest code wrote (INTERRUPT_COUNT, FIRED_*, ENTRY_*). */
+    public long mailboxWord(int offset) {
+        return mailbox(offset);
+    }
+
+    /** True once this vCPU's agent has written its ready magic. */
+    public boolean ready() {
+        return mailbox(MAGIC) == MAGIC_VALUE;
     }
 
     public GuestDomain domain() {
@@ -106,6 +155,21 @@ public final class Agent {
     }
 
     private List<Result> stage(List<Command> batch) {
+        return await(submit(batch));
+    }
+
+    /** A batch handed to the guest whose results have not been collected yet. */
+    public record Pending(long request, List<Command> batch) {
+    }
+
+    /**
+     * Hands a batch (at most MAX_COMMANDS) to the guest without running the machine, so that a stage on
+     * another vCPU can run meanwhile (the host half of "vCPU 1 polls while vCPU 0 sends").
+     */
+    public Pending submit(List<Command> batch) {
+        if (batch.size() > MAX_COMMANDS) {
+            throw new IllegalArgumentException("at most " + MAX_COMMANDS + " commands in one batch");
+        }
         long base = gpaOf(mailboxVa) + COMMANDS;
         for (int i = 0; i < batch.size(); i++) {
             long slot = base + (long) i * COMMAND_SIZE;
@@ -119,7 +183,21 @@ public final class Agent {
         mailbox(COMMAND_COUNT, batch.size());
         long request = ++seq;
         mailbox(REQUEST_SEQ, request);
-        GuestDomain.Stop stop = domain.runUntil(() -> mailbox(DONE_SEQ) == request, STAGE_BUDGET);
+        return new Pending(request, List.copyOf(batch));
+    }
+
+    /** True once the guest has finished a submitted batch. */
+    public boolean finished(Pending p) {
+        return mailbox(DONE_SEQ) == p.request();
+    }
+
+    /** Runs the machine until the guest has finished the batch, then collects its results. */
+    public List<Result> await(Pending p) {
+        long request = p.request();
+        List<Command> batch = p.batch();
+        long base = gpaOf(mailboxVa) + COMMANDS;
+        GuestDomain.Stop stop = finished(p) ? GuestDomain.Stop.CONDITION_MET
+                : domain.runUntil(() -> mailbox(DONE_SEQ) == request, STAGE_BUDGET);
         List<Result> results = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             long slot = base + (long) i * COMMAND_SIZE;
@@ -131,8 +209,8 @@ public final class Agent {
                     domain.readPhysU64(slot + CMD_RESULT), out));
         }
         if (mailbox(DONE_SEQ) != request && stop != GuestDomain.Stop.SHUT_DOWN) {
-            throw new AgentStuckException("the agent did not finish stage " + request + " (" + stop + "); results so far: "
-                    + results + "\nconsole: " + domain.console());
+            throw new AgentStuckException("the agent on vCPU" + vcpu + " did not finish stage " + request + " (" + stop
+                    + "); results so far: " + results + "\nconsole: " + domain.console());
         }
         return results;
     }

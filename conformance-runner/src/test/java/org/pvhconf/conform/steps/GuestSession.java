@@ -91,4 +91,17 @@ public final class GuestSession {
     boolean started() {
         return agent != null;
     }
+
+    // ---- several vCPUs (added for events/vCPU scenarios) ----
+
+    private final java.util.Map<Integer, Agent> vcpuAgents = new java.util.TreeMap<>();
+
+    /** The agent's command loop on vCPU {@code i} (vCPU0's is {@link #agent()}); its mailbox is page i. */
+    Agent agent(int i) {
+        if (i == 0) {
+            return agent();
+        }
+        return vcpuAgents.computeIfAbsent(i, n -> agent().forVcpu(n,
+                kernel.symbol("ap_scratch") + (long) (n - 1) * org.pvhconf.stubs.kernels.AgentProtocol.MAILBOX_STRIDE));
+    }
 }

@@ -96,4 +96,54 @@ public final class AgentProtocol {
     public static final long OP_LIDT = 15;
     /** Executes UD2. */
     public static final long OP_UD2 = 16;
+
+    // ---- Added for several vCPUs and events (issue 5); nothing above moved. ----
+
+    /**
+     * The agent runs a command loop on each of up to {@link #MAX_VCPUS} vCPUs. vCPU i has its own mailbox
+     * page at {@code mailbox + i * MAILBOX_STRIDE} with exactly the layout above (vCPU0's is the first page),
+     * its own stack, IDT and trap handler. A secondary vCPU enters at the symbol {@code ap_entry<i>}
+     * (VCPUOP_initialise, §8.3) with RSP = {@code ap_stacks + i * AP_STACK_SIZE} (the top of its stack),
+     * saves its ENTRY_* state into its own mailbox, loads the GDT and its IDT, writes MAGIC and serves.
+     * For argument structs it has one page of its own at {@code ap_scratch + (i - 1) * MAILBOX_STRIDE}.
+     */
+    public static final int MAX_VCPUS = 4;
+    public static final int MAILBOX_STRIDE = 4096;
+    public static final int AP_STACK_SIZE = 16 * 1024;
+
+    /**
+     * Written by the host: how many upcalls the interrupt handler takes without clearing
+     * evtchn_upcall_pending (it decrements this instead), to watch Xen re-inject while the flag stays
+     * set (§3.3 item 4). 0 = clear it every time (if UPCALL_PENDING_VA is set).
+     */
+    public static final int UPCALL_HOLD = 0x100;
+    /** Written by OP_CONSUME_EVENTS: how many ports it handled, and the first MAX_FIRED of them in order. */
+    public static final int FIRED_COUNT = 0x108;
+    public static final int FIRED_PORTS = 0x110;  // MAX_FIRED × u64
+    public static final int MAX_FIRED = 32;
+
+    /**
+     * Waits for an upcall with interrupts enabled, then puts RFLAGS.IF back as it was. a0 = 0: the
+     * {@code cli; check; sti; hlt} idiom until INTERRUPT_COUNT changes (the STI shadow closes the race);
+     * a0 = n > 0: STI and spin at most n turns. result = external interrupts taken during the op.
+     */
+    public static final long OP_WAIT_UPCALL = 17;
+    /** a0 = n: spins n turns with RFLAGS.IF left as it is. result = external interrupts taken meanwhile. */
+    public static final long OP_SPIN = 18;
+    /**
+     * The conventional 2-level consumer loop (§10.3) on a0 = shared_info VA, a1 = this vCPU's vcpu_info VA:
+     * clear evtchn_upcall_pending, XCHG evtchn_pending_sel with 0, for each set word scan
+     * pending &amp; ~mask, clear each handled pending bit with LOCK AND. result = ports handled; the ports in
+     * FIRED_PORTS, lowest word and bit first.
+     */
+    public static final long OP_CONSUME_EVENTS = 19;
+    /** a0 = virtual address, a1 = value: stores the low byte. */
+    public static final long OP_WRITE8 = 20;
+    /**
+     * a0 = VA of a vcpu_time_info: the pvclock read of §9.1 (version retry, RDTSC, shift by tsc_shift either
+     * way, multiply, add system_time). result = ns; out = the TSC read, the version used.
+     */
+    public static final long OP_PVCLOCK = 21;
+    /** result = RDTSC (EDX:EAX). */
+    public static final long OP_RDTSC = 22;
 }

@@ -9,6 +9,7 @@ import static org.pvhconf.stubs.asm.Reg32.EDI;
 import static org.pvhconf.stubs.asm.Reg32.ESI;
 import static org.pvhconf.stubs.asm.Reg64.R10;
 import static org.pvhconf.stubs.asm.Reg64.R11;
+import static org.pvhconf.stubs.asm.Reg64.R12;
 import static org.pvhconf.stubs.asm.Reg64.R8;
 import static org.pvhconf.stubs.asm.Reg64.R9;
 import static org.pvhconf.stubs.asm.Reg64.RAX;
@@ -27,7 +28,9 @@ import org.pvhconf.stubs.asm.CReg;
 import org.pvhconf.stubs.asm.Cond;
 import org.pvhconf.stubs.asm.Label;
 import org.pvhconf.stubs.asm.Mem;
+import org.pvhconf.stubs.asm.Reg32;
 import org.pvhconf.stubs.asm.Reg64;
+import org.pvhconf.stubs.asm.Reg8;
 
 /**
  * The generic agent: a guest that executes commands from a mailbox page, as {@link AgentProtocol}
@@ -44,13 +47,27 @@ import org.pvhconf.stubs.asm.Reg64;
  * external interrupt (vector 32..255, e.g. the callback vector) is counted, the host-named upcall
  * pending byte is cleared, and the interrupted code resumes.
  *
- * <p>Symbols: {@code entry}, {@code hypercall_page}, {@code mailbox} (4 KiB), {@code scratch} (16 KiB,
- * page-aligned, for hypercall argument structs the host writes), {@code agent_stack}, {@code agent_state},
- * {@code gdt}, {@code idt}, {@code trap_common}, {@code trap_resume}, {@code command_loop}.
+ * <p>Symbols: {@code entry}, {@code hypercall_page}, {@code mailbox} (one 4 KiB page per vCPU, vCPU0's
+ * first), {@code scratch} (16 KiB, page-aligned, for hypercall argument structs the host writes),
+ * {@code agent_stack}, {@code agent_state}, {@code gdt}, {@code idt}, {@code trap_common},
+ * {@code trap_resume}, {@code command_loop}; for the secondary vCPUs {@code ap_entry1..3}, {@code ap_stacks},
+ * {@code ap_scratch} and {@code idt1..3}. Each vCPU runs its own copy of the loop, trap handler and
+ * IDT, emitted from the same code with that vCPU's mailbox and state ({@link AgentProtocol#MAX_VCPUS}).
  */
 public final class AgentStub extends PvhKernel<AgentStub> {
     public static final int SCRATCH_SIZE = 16 * 1024;
     public static final int STACK_SIZE = 16 * 1024;
+
+    // §9.1, §9.2: the vcpu_info, vcpu_time_info and shared_info fields the event and time ops touch.
+    private static final int UPCALL_PENDING = 0;
+    private static final int PENDING_SEL = 8;
+    private static final int EVTCHN_PENDING = 2048;
+    private static final int EVTCHN_MASK = 2560;
+    private static final int TIME_VERSION = 0;
+    private static final int TIME_TSC_TIMESTAMP = 8;
+    private static final int TIME_SYSTEM_TIME = 16;
+    private static final int TIME_TSC_TO_SYSTEM_MUL = 24;
+    private static final int TIME_TSC_SHIFT = 28;
 
     // agent_state words: the loop's variables live in memory so that the trap handler can resume it.
     private static final int CURRENT = 0;    // VA of the command slot being executed, or 0
@@ -61,19 +78,21 @@ public final class AgentStub extends PvhKernel<AgentStub> {
 
     private Label mailbox;
     private Label state;
+    /** Which vCPU's copy of the loop is being emitted: its mailbox page and agent_state block. */
+    private int mbBase;
+    private int stBase;
 
     @Override
     protected void emit(final Assembler asm, final Label entry, final Label hypercallPage) {
-        mailbox = bss(asm, "mailbox", GuestAbi.PAGE_SIZE, GuestAbi.PAGE_SIZE);
+        mailbox = bss(asm, "mailbox", GuestAbi.PAGE_SIZE * MAX_VCPUS, GuestAbi.PAGE_SIZE);
         bss(asm, "scratch", SCRATCH_SIZE, GuestAbi.PAGE_SIZE);
         Label stack = bss(asm, "agent_stack", STACK_SIZE, GuestAbi.PAGE_SIZE);
-        state = bss(asm, "agent_state", 64, 64);
+        state = bss(asm, "agent_state", 64 * MAX_VCPUS, 64);
+        Label apStacks = bss(asm, "ap_stacks", AP_STACK_SIZE * MAX_VCPUS, GuestAbi.PAGE_SIZE);
+        bss(asm, "ap_scratch", MAILBOX_STRIDE * (MAX_VCPUS - 1), GuestAbi.PAGE_SIZE);
         Label gdtr = asm.newLabel();
-        Label idtr = asm.newLabel();
-        Label loop = asm.newLabel("command_loop");
-        Label common = asm.newLabel("trap_common");
-        Label resume = asm.newLabel("trap_resume");
-        Label batchNext = asm.newLabel();
+        Label[] idtr = new Label[MAX_VCPUS];
+        Label[][] stubs = new Label[MAX_VCPUS][];
 
         // Two entry points that differ only in the ENTRY_RIP they record, so that a scenario can tell
         // which one the builder entered through (XEN_ELFNOTE_ENTRY versus e_entry, §5.2).
@@ -86,29 +105,48 @@ public final class AgentStub extends PvhKernel<AgentStub> {
         saveEntryState(asm, entryAlt, hypercallPage);
         asm.bind(booted);
         asm.lea(RSP, abs(stack, STACK_SIZE));
-        DescriptorTables.emitLoadGdt(asm, gdtr);
-        asm.lidt(abs(idtr))
-                .movabs(RAX, MAGIC_VALUE)
-                .mov(mb(MAGIC), RAX)
-                // The loop runs at this stack depth; the trap handler restores it from here.
-                .mov(st(LOOP_RSP), RSP);
-
-        Label execute = asm.newLabel("execute");
-        // Falls through into the loop.
-        commandLoop(asm, loop, batchNext, resume, execute, hypercallPage);
-        execute(asm, execute, hypercallPage);
-        trapHandler(asm, common, resume);
-        Label[] stubs = DescriptorTables.emitVectorStubs(asm, common);
+        for (int cpu = 0; cpu < MAX_VCPUS; cpu++) {
+            mbBase = cpu * MAILBOX_STRIDE;
+            stBase = cpu * 64;
+            idtr[cpu] = asm.newLabel();
+            if (cpu > 0) {
+                // §8.3: a secondary vCPU starts with GDTR = IDTR = 0 and the registers of its context;
+                // the host points RSP at the top of this vCPU's stack.
+                Label apEntry = asm.newLabel("ap_entry" + cpu);
+                asm.bind(apEntry);
+                saveEntryState(asm, apEntry, hypercallPage);
+                asm.lea(RSP, abs(apStacks, (long) AP_STACK_SIZE * (cpu + 1)));
+            }
+            boolean named = cpu == 0;
+            Label loop = named ? asm.newLabel("command_loop") : asm.newLabel();
+            Label common = named ? asm.newLabel("trap_common") : asm.newLabel();
+            Label resume = named ? asm.newLabel("trap_resume") : asm.newLabel();
+            Label execute = named ? asm.newLabel("execute") : asm.newLabel();
+            Label batchNext = asm.newLabel();
+            DescriptorTables.emitLoadGdt(asm, gdtr);
+            asm.lidt(abs(idtr[cpu]))
+                    .movabs(RAX, MAGIC_VALUE)
+                    .mov(mb(MAGIC), RAX)
+                    // The loop runs at this stack depth; the trap handler restores it from here.
+                    .mov(st(LOOP_RSP), RSP);
+            // Falls through into the loop.
+            commandLoop(asm, loop, batchNext, resume, execute, hypercallPage);
+            execute(asm, execute, hypercallPage);
+            trapHandler(asm, common, resume);
+            stubs[cpu] = DescriptorTables.emitVectorStubs(asm, common);
+        }
         DescriptorTables.emitGdt(asm, gdtr);
-        DescriptorTables.emitIdt(asm, stubs, idtr);
+        for (int cpu = 0; cpu < MAX_VCPUS; cpu++) {
+            DescriptorTables.emitIdt(asm, stubs[cpu], idtr[cpu], cpu == 0 ? "idt" : "idt" + cpu);
+        }
     }
 
     private Mem mb(final int offset) {
-        return abs(mailbox, offset).q();
+        return abs(mailbox, mbBase + offset).q();
     }
 
     private Mem st(final int offset) {
-        return abs(state, offset).q();
+        return abs(state, stBase + offset).q();
     }
 
     private static Mem slot(final int offset) {
@@ -162,7 +200,7 @@ public final class AgentStub extends PvhKernel<AgentStub> {
                 .mov(ECX, MAX_COMMANDS)
                 .bind(countOk)
                 .shl(RCX, Integer.numberOfTrailingZeros(COMMAND_SIZE))
-                .lea(RAX, abs(mailbox, COMMANDS))
+                .lea(RAX, abs(mailbox, mbBase + COMMANDS))
                 .mov(st(NEXT), RAX)
                 .add(RCX, RAX)
                 .mov(st(END), RCX);
@@ -197,7 +235,8 @@ public final class AgentStub extends PvhKernel<AgentStub> {
         Label done = asm.newLabel();
         Label badOp = asm.newLabel();
         long[] ops = {OP_HYPERCALL, OP_CALL_PAGE, OP_VMCALL, OP_READ64, OP_WRITE64, OP_READ_CR, OP_RDMSR,
-            OP_CPUID, OP_HLT, OP_CLI, OP_STI, OP_COPY, OP_WRMSR, OP_READ8, OP_LIDT, OP_UD2};
+            OP_CPUID, OP_HLT, OP_CLI, OP_STI, OP_COPY, OP_WRMSR, OP_READ8, OP_LIDT, OP_UD2,
+            OP_WAIT_UPCALL, OP_SPIN, OP_CONSUME_EVENTS, OP_WRITE8, OP_PVCLOCK, OP_RDTSC};
         Label[] handlers = new Label[ops.length];
         asm.bind(execute).mov(RAX, slot(CMD_OP));
         for (int i = 0; i < ops.length; i++) {
@@ -264,6 +303,16 @@ public final class AgentStub extends PvhKernel<AgentStub> {
 
         asm.bind(handlers[15]).ud2().jmp(done);
 
+        waitUpcall(asm, handlers[16], done);
+        spin(asm, handlers[17], done);
+        consumeEvents(asm, handlers[18], done);
+        asm.bind(handlers[19]).mov(RAX, arg(0)).mov(RCX, arg(1)).mov(mem(RAX).b(), Reg8.CL)
+                .xor(EAX, EAX).jmp(done);
+        pvclock(asm, handlers[20], done);
+        asm.bind(handlers[21]);
+        rdtsc(asm);
+        asm.jmp(done);
+
         asm.bind(badOp).mov(slot(CMD_STATUS), STATUS_BAD_OP).ret();
 
         // A hypercall or CPUID may have changed RBX: find the slot again before writing to it.
@@ -272,6 +321,117 @@ public final class AgentStub extends PvhKernel<AgentStub> {
                 .mov(slot(CMD_RESULT), RAX)
                 .mov(slot(CMD_STATUS), STATUS_DONE)
                 .ret();
+    }
+
+    // Instructions the stub assembler has no method for yet, as raw encodings (SDM Vol. 2).
+    private static void rdtsc(final Assembler asm) {
+        asm.db(0x0F, 0x31)                      // RDTSC
+                .shl(RDX, 32).or(RAX, RDX);
+    }
+
+    /**
+     * OP_WAIT_UPCALL. R8 = INTERRUPT_COUNT at the start; the interrupt handler touches no register but
+     * RAX, which it saves. HLT with IF = 1 is SCHEDOP_block (§7.1): it returns at once if the upcall is
+     * already deliverable, and otherwise when the vCPU is kicked.
+     */
+    private void waitUpcall(final Assembler asm, final Label handler, final Label done) {
+        Label halt = asm.newLabel();
+        Label spinLoop = asm.newLabel();
+        Label woke = asm.newLabel();
+        asm.bind(handler).pushfq().mov(R8, mb(INTERRUPT_COUNT)).mov(RCX, arg(0))
+                .test(RCX, RCX).jne(spinLoop);
+        asm.bind(halt).cli()
+                .cmp(R8, mb(INTERRUPT_COUNT)).jne(woke)
+                .sti().hlt()                    // no interrupt between STI and HLT: the STI shadow
+                .jmp(halt);
+        asm.bind(spinLoop).sti();
+        Label turn = asm.newLabel();
+        asm.bind(turn).cmp(R8, mb(INTERRUPT_COUNT)).jne(woke)
+                .dec(RCX).jne(turn);
+        asm.bind(woke).popfq()
+                .mov(RAX, mb(INTERRUPT_COUNT)).sub(RAX, R8).jmp(done);
+    }
+
+    /** OP_SPIN: a0 turns with RFLAGS.IF untouched. */
+    private void spin(final Assembler asm, final Label handler, final Label done) {
+        Label turn = asm.newLabel();
+        Label out = asm.newLabel();
+        asm.bind(handler).mov(R8, mb(INTERRUPT_COUNT)).mov(RCX, arg(0))
+                .test(RCX, RCX).je(out);
+        asm.bind(turn).cmp(R8, mb(INTERRUPT_COUNT)).jne(out)
+                .dec(RCX).jne(turn);
+        asm.bind(out).mov(RAX, mb(INTERRUPT_COUNT)).sub(RAX, R8).jmp(done);
+    }
+
+    /**
+     * OP_CONSUME_EVENTS, §10.3's loop. RSI = shared_info, RDI = vcpu_info, R9 = the selector taken,
+     * RCX = word, R11 = &amp;evtchn_pending[word], RDX = pending &amp; ~mask, R8 = count, R12 = next record.
+     */
+    private void consumeEvents(final Assembler asm, final Label handler, final Label done) {
+        Label words = asm.newLabel();
+        Label bits = asm.newLabel();
+        Label noRecord = asm.newLabel();
+        Label finished = asm.newLabel();
+        asm.bind(handler).mov(RSI, arg(0)).mov(RDI, arg(1))
+                .xor(R8, R8)
+                .lea(R12, abs(mailbox, mbBase + FIRED_PORTS))
+                .mov(mem(RDI, UPCALL_PENDING).b(), 0)     // 1. clear upcall_pending
+                .xor(EAX, EAX)
+                .xchg(mem(RDI, PENDING_SEL).q(), RAX)     // 2. take the selector
+                .mov(R9, RAX);
+        asm.bind(words).test(R9, R9).je(finished)
+                .db(0x49, 0x0F, 0xBC, 0xC9)                                 // BSF RCX, R9
+                .db(0x49, 0x0F, 0xB3, 0xC9)                                 // BTR R9, RCX
+                .lea(R11, mem(RSI, RCX, 8, EVTCHN_PENDING))
+                .mov(RDX, mem(R11).q())
+                .mov(RAX, mem(R11, EVTCHN_MASK - EVTCHN_PENDING).q())
+                .not(RAX)
+                .and(RDX, RAX);                                             // 3. pending & ~mask
+        asm.bind(bits).test(RDX, RDX).je(words)
+                .db(0x48, 0x0F, 0xBC, 0xC2)                                 // BSF RAX, RDX
+                .db(0x48, 0x0F, 0xB3, 0xC2)                                 // BTR RDX, RAX
+                .xor(R10, R10)
+                .db(0x49, 0x0F, 0xAB, 0xC2)                                 // BTS R10, RAX
+                .not(R10)
+                .db(0xF0).and(mem(R11).q(), R10)                            // 4. LOCK AND: clear the bit
+                .mov(R10, RCX).shl(R10, 6).add(R10, RAX)                    // port = word * 64 + bit
+                .cmp(R8, MAX_FIRED).jae(noRecord)
+                .mov(mem(R12).q(), R10)
+                .add(R12, 8)
+                .bind(noRecord)
+                .inc(R8)
+                .jmp(bits);
+        asm.bind(finished).mov(mb(FIRED_COUNT), R8).mov(RAX, R8).jmp(done);
+    }
+
+    /** OP_PVCLOCK: §9.1's five steps. RSI = vcpu_time_info, R8 = version, R11 = TSC. */
+    private void pvclock(final Assembler asm, final Label handler, final Label done) {
+        Label retry = asm.newLabel();
+        Label negative = asm.newLabel();
+        Label shifted = asm.newLabel();
+        asm.bind(handler).mov(RSI, arg(0));
+        asm.bind(retry).mov(Reg32.R8D, mem(RSI, TIME_VERSION).d())
+                .test(R8, 1).jne(retry);
+        rdtsc(asm);
+        asm.mov(R11, RAX)
+                .sub(RAX, mem(RSI, TIME_TSC_TIMESTAMP).q())
+                .movzx(ECX, mem(RSI, TIME_TSC_SHIFT).b())
+                .test(ECX, 0x80).jne(negative)
+                .db(0x48, 0xD3, 0xE0)                                       // SHL RAX, CL
+                .jmp(shifted)
+                .bind(negative)
+                .neg(ECX).and(ECX, 0xFF)
+                .db(0x48, 0xD3, 0xE8)                                       // SHR RAX, CL
+                .bind(shifted)
+                .mov(ECX, mem(RSI, TIME_TSC_TO_SYSTEM_MUL).d())
+                .db(0x48, 0xF7, 0xE1)                                       // MUL RCX: RDX:RAX = delta * mul
+                .db(0x48, 0x0F, 0xAC, 0xD0, 0x20)                           // SHRD RAX, RDX, 32
+                .add(RAX, mem(RSI, TIME_SYSTEM_TIME).q())
+                .mov(Reg32.R9D, mem(RSI, TIME_VERSION).d())
+                .cmp(R9, R8).jne(retry)
+                .mov(slot(CMD_OUT), R11)
+                .mov(slot(CMD_OUT + 8), R8)
+                .jmp(done);
     }
 
     /** a1..a6 into RDI, RSI, RDX, R10, R8, R9: the 64-bit hypercall registers (§1.2). */
@@ -297,6 +457,7 @@ public final class AgentStub extends PvhKernel<AgentStub> {
         Label interrupt = asm.newLabel();
         Label noCommand = asm.newLabel();
         Label nothingToClear = asm.newLabel();
+        Label clear = asm.newLabel();
 
         asm.bind(common)
                 .cmp(frame(0), 32)
@@ -331,6 +492,12 @@ public final class AgentStub extends PvhKernel<AgentStub> {
                 .mov(RAX, frame(8))
                 .mov(mb(LAST_INTERRUPT_VECTOR), RAX)
                 .inc(mb(INTERRUPT_COUNT))
+                .mov(RAX, mb(UPCALL_HOLD))
+                .test(RAX, RAX)
+                .je(clear)
+                .dec(mb(UPCALL_HOLD))       // leave the flag set: Xen must inject again (§3.3 item 4)
+                .jmp(nothingToClear)
+                .bind(clear)
                 .mov(RAX, mb(UPCALL_PENDING_VA))
                 .test(RAX, RAX)
                 .je(nothingToClear)

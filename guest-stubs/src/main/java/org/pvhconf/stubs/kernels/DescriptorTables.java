@@ -89,7 +89,12 @@ final class DescriptorTables {
      * must already be bound: gates are computed here, not by the guest at run time.
      */
     static void emitIdt(final Assembler asm, final Label[] stubs, final Label idtr) {
-        Label idt = asm.newLabel("idt");
+        emitIdt(asm, stubs, idtr, "idt");
+    }
+
+    /** As {@link #emitIdt(Assembler, Label[], Label)}, with the IDT's symbol named {@code name}. */
+    static void emitIdt(final Assembler asm, final Label[] stubs, final Label idtr, final String name) {
+        Label idt = asm.newLabel(name);
         asm.align(16).bind(idt);
         for (Label stub : stubs) {
             long off = stub.address();

@@ -18,6 +18,7 @@ import org.pvhconf.xen.hypercall.HypercallDispatcher;
 
 import org.pvhconf.xen.mm.FrameAllocator;
 import org.pvhconf.xen.mm.GuestCopy;
+import org.pvhconf.xen.time.SystemTime;
 import org.pvhconf.xen.time.VirtualClock;
 import org.pvhconf.xen.vmexit.VmExitHandler;
 
@@ -86,8 +87,12 @@ public final class Hypervisor {
         nextDomid++;
         domains.add(d);
         for (org.pvhconf.xen.domain.Vcpu v : d.vcpus()) {
-            v.setRunstate(v.runnable() ? Vcpu.RUNSTATE_runnable : Vcpu.RUNSTATE_offline, clock.now());
+            v.setClock(clock);
+            v.refreshRunstate();
+            SystemTime.create(v, clock.now());
+            SystemTime.updateVcpuInfo(v, clock.now());
         }
+        SystemTime.publishWallclock(d);
         return d;
     }
 
@@ -154,19 +159,34 @@ public final class Hypervisor {
     private BooleanSupplier pendingStop = () -> false;
     private boolean stopped;
 
-    /** Runs {@code v} until its quantum is used, it blocks or yields, or its domain stops. */
+    /**
+     * Runs {@code v} until its quantum is used, it blocks or yields, or its domain stops. System time moves
+     * with every retired instruction, and before a VM exit is handled, so a handler sees the time of the
+     * exiting instruction. A run never passes the next timer deadline: timers fire at exact instruction
+     * counts, which is what makes cross-vCPU events land at the same point in every run.
+     */
     private long runSlice(org.pvhconf.xen.domain.Vcpu v, long slice) {
-        v.setRunstate(Vcpu.RUNSTATE_running, clock.now());
+        v.setRunning(true);
+        SystemTime.enter(v, clock.now(), copy);
+        writeRunstateArea(v);
         HypercallContext ctx = context(v);
         long used = 0;
         int stall = 0;
         Domain d = v.domain();
         while (true) {
             long before = v.cpu().retiredInstructions();
+            long accounted = 0;
             Upcall.beforeEntry(v);
+            long runFor = slice - used;
+            long deadline = clock.nextDeadline();
+            if (deadline > clock.now()) {
+                runFor = Math.min(runFor, deadline - clock.now());
+            }
             VmExit exit;
             try {
-                exit = v.cpu().run(slice - used);
+                exit = v.cpu().run(runFor);
+                accounted = v.cpu().retiredInstructions() - before;
+                clock.advanceInstructions(accounted);
                 exits.handle(ctx, exit);
             } catch (RuntimeException | StackOverflowError | AssertionError e) {
                 String why = "hypervisor or CPU bug: " + e + " (vcpu" + v.id() + " rip=0x"
@@ -177,7 +197,7 @@ public final class Hypervisor {
             }
             long n = v.cpu().retiredInstructions() - before;
             used += n;
-            clock.advanceInstructions(n);
+            clock.advanceInstructions(n - accounted); // the instruction the handler emulated, if any
             clock.fireDue();
             stall = n == 0 ? stall + 1 : 0;
             if (stall >= STALL_LIMIT) {
@@ -192,9 +212,17 @@ public final class Hypervisor {
                 break;
             }
         }
-        v.setRunstate(d.isShutdown() || !v.isUp() ? Vcpu.RUNSTATE_offline
-                : v.isBlocked() ? Vcpu.RUNSTATE_blocked : Vcpu.RUNSTATE_runnable, clock.now());
+        SystemTime.leave(v, clock.now());
+        v.setRunning(false);
+        writeRunstateArea(v);
         return used;
+    }
+
+    /** update_runstate_area on a context switch: a fault is dropped, as Xen drops it. */
+    private void writeRunstateArea(org.pvhconf.xen.domain.Vcpu v) {
+        if (v.runstateArea() != 0 && !v.domain().isShutdown()) {
+            copy.toGuest(v.cpu(), v.runstateArea(), v.runstateInfo(clock.now()));
+        }
     }
 
     private boolean allShutDown() {

@@ -2,6 +2,9 @@ package org.pvhconf.xen.domain;
 
 import org.pvhconf.x86.cpu.Cpu;
 
+import org.pvhconf.xen.abi.SharedInfo;
+import org.pvhconf.xen.abi.Xen;
+import org.pvhconf.xen.mm.LittleEndian;
 import org.pvhconf.xen.time.VirtualClock;
 
 /**
@@ -23,6 +26,23 @@ public final class Vcpu {
     private final long[] runstateTime = new long[4];
     /** Set when the vCPU should give up the rest of its quantum (yield, block). */
     private boolean yieldRequested;
+    /** The clock runstate changes are stamped with; set by the hypervisor when the domain is created. */
+    private VirtualClock clock;
+    private boolean running;
+    /** Where this vCPU's vcpu_info lives: shared_info slot id, or the page given to register_vcpu_info. */
+    private byte[] vcpuInfoPage;
+    private int vcpuInfoOffset;
+    private boolean vcpuInfoRegistered;
+    /** VCPUOP_register_runstate_memory_area / register_vcpu_time_memory_area: guest VAs, 0 = none. */
+    private long runstateArea;
+    private long timeArea;
+    /** Per-vCPU timers delivering VIRQ_TIMER (§8.1). */
+    private VirtualClock.Timer singleshot;
+    private VirtualClock.Timer periodic;
+    private long periodicPeriod;
+    /** Guest TSC minus system time; the TSC keeps counting while the vCPU is descheduled. */
+    private long tscMinusSystemTime;
+    private boolean nmiPending;
 
     Vcpu(Domain domain, int id, Cpu cpu) {
         this.domain = domain;
@@ -57,6 +77,7 @@ public final class Vcpu {
 
     public void setDown(boolean v) {
         down = v;
+        refreshRunstate();
     }
 
     public boolean isBlocked() {
@@ -71,6 +92,7 @@ public final class Vcpu {
     public void block() {
         blocked = true;
         yieldRequested = true;
+        refreshRunstate();
     }
 
     /** SCHEDOP_poll: block waiting for {@code port} (0 = several ports), optionally until a deadline. */
@@ -95,6 +117,7 @@ public final class Vcpu {
             pollTimer.cancel();
             pollTimer = null;
         }
+        refreshRunstate();
     }
 
     public void requestYield() {
@@ -129,5 +152,143 @@ public final class Vcpu {
     /** time[state] including the current stretch up to {@code now}. */
     public long runstateTime(int state, long now) {
         return runstateTime[state] + (state == runstate ? now - runstateEntry : 0);
+    }
+
+    /** The hypervisor stamps runstate changes with {@code c}; without it only the scheduler updates them. */
+    public void setClock(VirtualClock c) {
+        clock = c;
+    }
+
+    /** Set by the scheduler for the duration of a slice. */
+    public void setRunning(boolean r) {
+        running = r;
+        refreshRunstate();
+    }
+
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** running, runnable, blocked or offline, from the flags, stamped now (§8.1). */
+    public void refreshRunstate() {
+        if (clock == null) {
+            return;
+        }
+        int s = domain.isShutdown() || down || !initialised ? org.pvhconf.xen.abi.Vcpu.RUNSTATE_offline
+                : running ? org.pvhconf.xen.abi.Vcpu.RUNSTATE_running
+                : blocked ? org.pvhconf.xen.abi.Vcpu.RUNSTATE_blocked : org.pvhconf.xen.abi.Vcpu.RUNSTATE_runnable;
+        setRunstate(s, clock.now());
+    }
+
+    /** The runstate as {@code vcpu_runstate_info} (48 bytes, §8.1), with time[] up to {@code now}. */
+    public byte[] runstateInfo(long now) {
+        byte[] r = new byte[org.pvhconf.xen.abi.Vcpu.RUNSTATE_INFO_SIZE];
+        LittleEndian.put32(r, 0, runstate);
+        LittleEndian.put64(r, 8, runstateEntry);
+        for (int s = 0; s < 4; s++) {
+            LittleEndian.put64(r, 16 + 8 * s, runstateTime(s, now));
+        }
+        return r;
+    }
+
+    // ---- vcpu_info (§9.1): in shared_info for ids < 32, or where register_vcpu_info put it ----
+
+    /** False for a vCPU ≥ XEN_LEGACY_MAX_VCPUS that never registered a vcpu_info (§8.1). */
+    public boolean hasVcpuInfo() {
+        return vcpuInfoPage() != null;
+    }
+
+    public byte[] vcpuInfoPage() {
+        if (vcpuInfoPage == null && id < Xen.XEN_LEGACY_MAX_VCPUS) {
+            return domain.sharedInfo();
+        }
+        return vcpuInfoPage;
+    }
+
+    /** Byte offset of this vcpu_info inside {@link #vcpuInfoPage()}. */
+    public int vcpuInfoOffset() {
+        return vcpuInfoPage == null ? SharedInfo.vcpuInfo(id) : vcpuInfoOffset;
+    }
+
+    public boolean vcpuInfoRegistered() {
+        return vcpuInfoRegistered;
+    }
+
+    /** register_vcpu_info: from now on vcpu_info is at {@code offset} in {@code page}. */
+    public void moveVcpuInfo(byte[] page, int offset) {
+        vcpuInfoPage = page;
+        vcpuInfoOffset = offset;
+        vcpuInfoRegistered = true;
+    }
+
+    public boolean upcallPending() {
+        byte[] p = vcpuInfoPage();
+        return p != null && p[vcpuInfoOffset() + SharedInfo.evtchn_upcall_pending] != 0;
+    }
+
+    // ---- timers and time ----
+
+    public VirtualClock.Timer singleshot() {
+        return singleshot;
+    }
+
+    public void setSingleshot(VirtualClock.Timer t) {
+        if (singleshot != null) {
+            singleshot.cancel();
+        }
+        singleshot = t;
+    }
+
+    public VirtualClock.Timer periodic() {
+        return periodic;
+    }
+
+    public long periodicPeriod() {
+        return periodicPeriod;
+    }
+
+    public void setPeriodic(long period, VirtualClock.Timer t) {
+        if (periodic != null) {
+            periodic.cancel();
+        }
+        periodicPeriod = period;
+        periodic = t;
+    }
+
+    public long tscMinusSystemTime() {
+        return tscMinusSystemTime;
+    }
+
+    public void setTscMinusSystemTime(long v) {
+        tscMinusSystemTime = v;
+    }
+
+    public long runstateArea() {
+        return runstateArea;
+    }
+
+    public void setRunstateArea(long va) {
+        runstateArea = va;
+    }
+
+    public long timeArea() {
+        return timeArea;
+    }
+
+    public void setTimeArea(long va) {
+        timeArea = va;
+    }
+
+    /** VCPUOP_send_nmi: test-and-set; true if it was clear (the caller then kicks). */
+    public boolean raiseNmi() {
+        boolean was = nmiPending;
+        nmiPending = true;
+        return !was;
+    }
+
+    public boolean takeNmi() {
+        boolean was = nmiPending;
+        nmiPending = false;
+        return was;
     }
 }

@@ -12,9 +12,11 @@ import org.pvhconf.xen.mm.LittleEndian;
 
 /**
  * do_event_channel_op, unfiltered (§10): each case copies the struct in, calls the evtchn_* worker and
- * copies the result out. Implemented: alloc_unbound, bind_interdomain, bind_virq, bind_ipi, close, send,
- * status, bind_vcpu, unmask; bind_pirq answers -EPERM (PVH has no PIRQ access). The FIFO ops (11–13)
- * and reset answer -ENOSYS for now (named in the issue note).
+ * copies the result out. Every 2-level sub-op is implemented, with the checks in 4.4's order; bind_pirq
+ * answers -EPERM (PVH has no PIRQ access). This reference has no FIFO ABI: expand_array and
+ * set_priority answer what 4.4 answers while FIFO is not initialised (-ENOSYS; set_priority checks the
+ * port first), and init_control checks its arguments as 4.4 does and then answers -ENOSYS, so a guest
+ * falls back to 2-level as it would on a Xen without FIFO.
  */
 public final class EventChannelOp implements Hypercall {
     private static final int[] SIZES = {BIND_INTERDOMAIN_SIZE, BIND_VIRQ_SIZE, BIND_PIRQ_SIZE, CLOSE_SIZE,
@@ -72,6 +74,28 @@ public final class EventChannelOp implements Hypercall {
             case EVTCHNOP_bind_vcpu:
                 rc = bindVcpu(ctx.domain(), LittleEndian.u32(op, 0), (int) LittleEndian.u32(op, 4));
                 break;
+            case EVTCHNOP_reset:
+                rc = reset(ctx, LittleEndian.u16(op, 0));
+                break;
+            case EVTCHNOP_init_control: {
+                // evtchn_fifo_init_control's checks: the vCPU, then the control block's offset.
+                long vcpu = LittleEndian.u32(op, 12);
+                long offset = LittleEndian.u32(op, 8);
+                if (vcpu >= ctx.domain().maxVcpus()) {
+                    return -Errno.ENOENT;
+                }
+                if (offset > Xen.PAGE_SIZE - FIFO_CONTROL_BLOCK_SIZE || (offset & 7) != 0) {
+                    return -Errno.EINVAL;
+                }
+                return -Errno.ENOSYS;
+            }
+            case EVTCHNOP_expand_array:
+                return -Errno.ENOSYS; // !d->evtchn_fifo
+            case EVTCHNOP_set_priority: {
+                long port = LittleEndian.u32(op, 0);
+                // 2-level port ops have no set_priority: a valid port gets -ENOSYS.
+                return ctx.domain().evtchn().isValid(port) ? -Errno.ENOSYS : -Errno.EINVAL;
+            }
             case EVTCHNOP_unmask: {
                 long port = LittleEndian.u32(op, 0);
                 EventChannels ev = ctx.domain().evtchn();
@@ -96,6 +120,8 @@ public final class EventChannelOp implements Hypercall {
      * it at 16 GSIs + 32 = 48. Below it bind_pirq is -EPERM, at or above it -EINVAL.
      */
     static final int PIRQS_DOMU = 48;
+    /** sizeof(evtchn_fifo_control_block): ready u32, _rsvd u32, head[16] u32. */
+    static final int FIFO_CONTROL_BLOCK_SIZE = 72;
 
     private static long bind(EventChannels ev, State s, int vcpu, byte[] op, int portOff) {
         int p = ev.allocate(s);
@@ -128,6 +154,7 @@ public final class EventChannelOp implements Hypercall {
         return 0;
     }
 
+    /** evtchn_bind_interdomain: -ESRCH, -ENOSPC, then the remote port's checks (-EINVAL); local port set pending. */
     private static long bindInterdomain(HypercallContext ctx, byte[] op) {
         Domain ld = ctx.domain();
         Domain rd = ctx.domainByAnyId(LittleEndian.u16(op, 0));
@@ -135,15 +162,15 @@ public final class EventChannelOp implements Hypercall {
             return -Errno.ESRCH;
         }
         long rport = LittleEndian.u32(op, 4);
-        int lport = ld.evtchn().allocate(State.INTERDOMAIN);
+        int lport = ld.evtchn().lowestFree();
         if (lport < 0) {
             return lport;
         }
         if (!rd.evtchn().isValid(rport) || rd.evtchn().port((int) rport).state != State.UNBOUND
-                || rd.evtchn().port((int) rport).remoteDomid != ld.domid() || (rd == ld && rport == lport)) {
-            ld.evtchn().free(lport);
+                || rd.evtchn().port((int) rport).remoteDomid != ld.domid()) {
             return -Errno.EINVAL;
         }
+        ld.evtchn().allocate(State.INTERDOMAIN);
         Port r = rd.evtchn().port((int) rport);
         r.state = State.INTERDOMAIN;
         r.remoteDomid = ld.domid();
@@ -151,7 +178,7 @@ public final class EventChannelOp implements Hypercall {
         Port l = ld.evtchn().port(lport);
         l.remoteDomid = rd.domid();
         l.remotePort = (int) rport;
-        ld.evtchn().setPending(lport); // §10.1: the new local port is always set pending
+        ld.evtchn().setPending(lport); // §10.1: notifications lost on the unbound port are made up for
         LittleEndian.put32(op, 8, lport);
         return 0;
     }
@@ -170,15 +197,14 @@ public final class EventChannelOp implements Hypercall {
             return -Errno.ENOENT;
         }
         EventChannels ev = d.evtchn();
-        for (int p = 1; p < ev.maxPorts(); p++) {
-            Port port = ev.port(p);
-            if (port.state == State.VIRQ && port.virq == virq && port.notifyVcpu == vcpu) {
-                return -Errno.EEXIST;
-            }
+        if (ev.virqPort(vcpu, (int) virq) != 0) {
+            return -Errno.EEXIST; // v->virq_to_evtchn[virq] is taken, even if bind_vcpu moved the port
         }
         long rc = bind(ev, State.VIRQ, vcpu, op, 8);
         if (rc == 0) {
-            ev.port((int) LittleEndian.u32(op, 8)).virq = (int) virq;
+            Port p = ev.port((int) LittleEndian.u32(op, 8));
+            p.virq = (int) virq;
+            p.virqVcpu = vcpu;
         }
         return rc;
     }
@@ -238,12 +264,12 @@ public final class EventChannelOp implements Hypercall {
         if (d == null) {
             return -Errno.ESRCH;
         }
-        if (!ctx.xsmTarget(d)) {
-            return -Errno.EPERM;
-        }
         long port = LittleEndian.u32(op, 4);
         if (!d.evtchn().isValid(port)) {
-            return -Errno.EINVAL;
+            return -Errno.EINVAL; // port_is_valid comes before the XSM check in evtchn_status
+        }
+        if (!ctx.xsmTarget(d)) {
+            return -Errno.EPERM;
         }
         Port p = d.evtchn().port((int) port);
         int status;
@@ -261,6 +287,21 @@ public final class EventChannelOp implements Hypercall {
         }
         LittleEndian.put32(op, 8, status);
         LittleEndian.put32(op, 12, p.notifyVcpu);
+        return 0;
+    }
+
+    /** evtchn_reset: every port of the domain is closed (port 0 stays reserved); XSM_TARGET. */
+    private static long reset(HypercallContext ctx, int dom) {
+        Domain d = ctx.domainByAnyId(dom);
+        if (d == null) {
+            return -Errno.ESRCH;
+        }
+        if (!ctx.xsmTarget(d)) {
+            return -Errno.EPERM;
+        }
+        for (int p = 0; p < d.evtchn().maxPorts(); p++) {
+            close(d, p, ctx); // __evtchn_close; its -EINVAL for free and reserved ports is ignored
+        }
         return 0;
     }
 

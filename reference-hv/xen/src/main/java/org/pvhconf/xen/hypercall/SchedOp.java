@@ -72,7 +72,9 @@ public final class SchedOp implements Hypercall {
 
     /** do_block: evtchn_upcall_mask = 0, then sleep unless an event is deliverable. */
     public static void block(Vcpu v) {
-        v.domain().sharedInfo()[SharedInfo.vcpuInfo(v.id()) + SharedInfo.evtchn_upcall_mask] = 0;
+        if (v.hasVcpuInfo()) {
+            v.vcpuInfoPage()[v.vcpuInfoOffset() + SharedInfo.evtchn_upcall_mask] = 0;
+        }
         if (!eventDeliverable(v)) {
             v.block();
         } else {
@@ -85,9 +87,7 @@ public final class SchedOp implements Hypercall {
      * pending, and IF/shadow do not block it (§12.1, §3.3).
      */
     static boolean eventDeliverable(Vcpu v) {
-        return v.domain().callbackVector() >= 0
-                && v.domain().sharedInfo()[SharedInfo.vcpuInfo(v.id()) + SharedInfo.evtchn_upcall_pending] != 0
-                && v.cpu().interruptWindowOpen();
+        return v.domain().callbackVector() >= 0 && v.upcallPending() && v.cpu().interruptWindowOpen();
     }
 
     /** do_poll: the order of its checks is the ABI (§12.1). */
