@@ -90,7 +90,7 @@ public final class MmuextOp implements Hypercall {
             case MMUEXT_FLUSH_CACHE: case MMUEXT_FLUSH_CACHE_GLOBAL:
                 return -Errno.EINVAL; // no I/O memory or port capabilities
             case MMUEXT_CLEAR_PAGE: {
-                byte[] f = ram(d, arg1);
+                byte[] f = ram(d, arg1, true);
                 if (f == null) {
                     return -Errno.EINVAL;
                 }
@@ -98,8 +98,8 @@ public final class MmuextOp implements Hypercall {
                 return 0;
             }
             case MMUEXT_COPY_PAGE: {
-                byte[] dst = ram(d, arg1);
-                byte[] src = ram(d, arg2);
+                byte[] src = ram(d, arg2, false); // 4.4 looks the source up first
+                byte[] dst = ram(d, arg1, true);
                 if (dst == null || src == null) {
                     return -Errno.EINVAL;
                 }
@@ -107,6 +107,11 @@ public final class MmuextOp implements Hypercall {
                 return 0;
             }
             case MMUEXT_MARK_SUPER: case MMUEXT_UNMARK_SUPER:
+                // §2.2: a misaligned (or invalid) superpage mfn is -EINVAL before the allowsuperpage check.
+                if ((arg1 & (SUPERPAGE_PAGES - 1)) != 0 || (arg1 | (SUPERPAGE_PAGES - 1)) >= d.machine().maxPage()
+                        || arg1 < 0) {
+                    return -Errno.EINVAL;
+                }
                 return -Errno.ENOSYS; // Xen not booted with allowsuperpage
             default:
                 return -Errno.ENOSYS;
@@ -121,9 +126,18 @@ public final class MmuextOp implements Hypercall {
         }
     }
 
-    /** The frame behind a RAM gfn of the caller (arg1/arg2 are gfns for a translated domain). */
-    private static byte[] ram(Domain d, long gfn) {
-        long mfn = d.p2m().lookup(gfn);
-        return mfn == P2m.INVALID_MFN ? null : d.machine().frame(mfn);
+    /** L1_PAGETABLE_ENTRIES: a superpage is 512 frames, aligned to 512. */
+    private static final long SUPERPAGE_PAGES = 512;
+
+    /**
+     * get_page_from_gfn(d, gfn, P2M_ALLOC): the frame behind a gfn of the caller (arg1/arg2 are gfns for a
+     * translated domain), writable when asked; a grant mapping is another domain's page, so null.
+     */
+    private static byte[] ram(Domain d, long gfn, boolean writable) {
+        P2m.Type t = d.p2m().type(gfn);
+        if (t == null || t.isGrant() || (writable && !t.writable())) {
+            return null;
+        }
+        return d.machine().frame(d.p2m().lookup(gfn));
     }
 }
