@@ -18,12 +18,15 @@ public final class GrantState {
     public static final class Active {
         public final long mfn;
         public final long gfn;
+        /** The domain holding the pins: while pinned, only it may pin again (4.4's act->domid check). */
+        public final int grantee;
         public int readPins;
         public int writePins;
 
-        Active(long mfn, long gfn) {
+        Active(long mfn, long gfn, int grantee) {
             this.mfn = mfn;
             this.gfn = gfn;
+            this.grantee = grantee;
         }
 
         public boolean pinned() {
@@ -43,8 +46,8 @@ public final class GrantState {
         return active.get(ref);
     }
 
-    public Active activate(int ref, long mfn, long gfn) {
-        return active.computeIfAbsent(ref, r -> new Active(mfn, gfn));
+    public Active activate(int ref, long mfn, long gfn, int grantee) {
+        return active.computeIfAbsent(ref, r -> new Active(mfn, gfn, grantee));
     }
 
     /** Drops the active entry once its last pin is gone. */

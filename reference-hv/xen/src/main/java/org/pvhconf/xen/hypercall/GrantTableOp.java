@@ -137,6 +137,9 @@ public final class GrantTableOp implements Hypercall {
             return GNTST_general_error;
         }
         GrantState.Active act = rd.grants().active(ref);
+        if (act != null && act.grantee != grantee) {
+            return GNTST_general_error; // pinned by another domain
+        }
         if (act == null || (!readonly && act.writePins == 0)) {
             int st = checkEntry(rd, ref, grantee, readonly);
             if (st != GNTST_okay) {
@@ -201,7 +204,7 @@ public final class GrantTableOp implements Hypercall {
             return GNTST_no_device_space;
         }
         GrantState.Active act = rd.grants().activate(ref, mfn,
-                LittleEndian.u32(entryFrame(rd, ref), entryOffset(ref) + GRANT_ENTRY_frame));
+                LittleEndian.u32(entryFrame(rd, ref), entryOffset(ref) + GRANT_ENTRY_frame), ld.domid());
         if (readonly) {
             act.readPins++;
         } else {
