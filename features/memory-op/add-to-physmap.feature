@@ -89,6 +89,18 @@ Feature: XENMEM_add_to_physmap places Xen's frames and the guest's own frames at
     Then the guest reads 0x5A5A0000C3C3 at offset 0x100 of its mapping window page 1
 
   @spec-11.3
+  Scenario: gmfn leaves nothing behind at the old gfn
+    When the guest calls memory_op (12) with XENMEM_add_to_physmap (7) and this xen_add_to_physmap:
+      | domid | 0x7FF0               |
+      | space | XENMAPSPACE_gmfn (2) |
+      | idx   | 0x1800               |
+      | gpfn  | 0x2400               |
+    And the guest calls memory_op (12) with XENMEM_remove_from_physmap (15) and this xen_remove_from_physmap:
+      | domid | 0x7FF0 |
+      | gpfn  | 0x1800 |
+    Then the call returns -ENOENT (-2)
+
+  @spec-11.3
   Scenario: gmfn naming a gfn with no page is -EINVAL
     When the guest calls memory_op (12) with XENMEM_add_to_physmap (7) and this xen_add_to_physmap:
       | domid | 0x7FF0               |
