@@ -140,6 +140,13 @@ Feature: mmuext_op as 4.4 treats a PVH guest
     Then the call returns -EINVAL (-22)
     And the guest's pdone is 2
 
+  @spec-12.4 @spec-1.2
+  Scenario: A long batch completes as one call, and pdone counts every op
+    When the guest calls mmuext_op (26) with foreigndom 0x7FF0 and 150 MMUEXT_TLB_FLUSH_LOCAL (6) ops
+    Then the call returns 0
+    And the guest's pdone is 150
+    And RSI after the call is 150, or a smaller count with MMU_UPDATE_PREEMPTED (0x80000000) set
+
   @spec-2.2
   Scenario: An unreadable op array is -EFAULT
     When the guest calls mmuext_op (26) with an unmapped op array

@@ -216,6 +216,29 @@ public final class MemorySteps {
         session.last = a.hypercall(26, a.scratchVa(), rows.size(), a.scratchVa() + MemoryAbi.HELPER, foreigndom);
     }
 
+    @When("the guest calls mmuext_op \\(26) with foreigndom {value} and {int} {subop} ops")
+    public void mmuextBatch(Long foreigndom, int n, ParameterTypes.Named cmd) {
+        Agent a = session.agent();
+        assertTrue(24 * n <= MemoryAbi.HELPER, "too many ops for the scratch page");
+        ByteBuffer b = ByteBuffer.allocate(24 * n).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            b.putInt((int) cmd.value()).putInt(0).putLong(0).putLong(0);
+        }
+        a.writeScratch(0, b.array());
+        a.writeScratch(MemoryAbi.HELPER, new byte[8]);
+        session.lastAgent = a;
+        session.last = a.execute(new Command(OP_HYPERCALL_REGS, 26, a.scratchVa(), n, a.scratchVa() + MemoryAbi.HELPER,
+                foreigndom));
+    }
+
+    @Then("RSI after the call is {int}, or a smaller count with MMU_UPDATE_PREEMPTED \\(0x80000000) set")
+    public void rsiAfterMmuext(int count) {
+        long rsi = session.last.out()[1] & 0xFFFFFFFFL;
+        boolean untouched = rsi == count;
+        boolean continued = (rsi & 0x80000000L) != 0 && (rsi & 0x7FFFFFFFL) > 0 && (rsi & 0x7FFFFFFFL) < count;
+        assertTrue(untouched || continued, () -> String.format("RSI = %#x after the call", rsi));
+    }
+
     @When("the guest calls mmuext_op \\(26) with an unmapped op array")
     public void mmuextUnmapped() {
         session.last = session.agent().hypercall(26, GuestSession.UNMAPPED_VA, 1, 0, 0x7FF0);

@@ -12,6 +12,9 @@ import org.pvhconf.xen.mm.P2m;
 /**
  * do_mmuext_op for a translated, external, refcounted domain (§2.2, §12.4):
  * {@code (ops, count, pdone, foreigndom)}. Stops at the first failing op; *pdone gets the ops done.
+ * Every {@link MemoryOp#PREEMPT_EXTENTS} ops a long batch is preempted (deterministically, never before the
+ * first op) and continues as 4.4 does: ops advanced, count = remaining | MMU_UPDATE_PREEMPTED, and *pdone
+ * carrying the ops done so far (§1.2, §12.4).
  */
 public final class MmuextOp implements Hypercall {
 
@@ -36,7 +39,12 @@ public final class MmuextOp implements Hypercall {
         }
         long rc = 0;
         long i;
+        boolean preempted = false;
         for (i = 0; i < count; i++) {
+            if (i != 0 && i % MemoryOp.PREEMPT_EXTENTS == 0) {
+                preempted = true;
+                break;
+            }
             byte[] op = ctx.copyFrom(uops + i * MMUEXT_OP_SIZE, MMUEXT_OP_SIZE);
             if (op == null) {
                 rc = -Errno.EFAULT;
@@ -52,6 +60,10 @@ public final class MmuextOp implements Hypercall {
             byte[] d = new byte[4];
             LittleEndian.put32(d, 0, done + i);
             ctx.copyTo(pdone, d); // a fault here is ignored, as in Xen
+        }
+        if (preempted) {
+            return ctx.createContinuation(uops + i * MMUEXT_OP_SIZE, (count - i) | Xen.MMU_UPDATE_PREEMPTED, pdone,
+                    a[3]);
         }
         return rc;
     }
