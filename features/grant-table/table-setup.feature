@@ -69,6 +69,15 @@ Feature: Grant-table size, frames and version
     And the gnttab_setup_table the guest got back has status = GNTST_bad_domain (-2)
 
   @spec-12.3
+  Scenario: setup_table with an unwritable frame_list reports GNTST_bad_virt_addr in the struct
+    When the guest calls grant_table_op (20) with GNTTABOP_setup_table (2), count 1, and this gnttab_setup_table:
+      | dom        | 0x7FF0   |
+      | nr_frames  | 1        |
+      | frame_list | unmapped |
+    Then the call returns 0
+    And the gnttab_setup_table the guest got back has status = GNTST_bad_virt_addr (-5)
+
+  @spec-12.3
   Scenario: setup_table with a count other than 1 is -EINVAL
     When the guest calls grant_table_op (20) with GNTTABOP_setup_table (2), count 2, and this gnttab_setup_table:
       | dom        | 0x7FF0  |
