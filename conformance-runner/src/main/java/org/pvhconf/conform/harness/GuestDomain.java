@@ -9,7 +9,10 @@ public interface GuestDomain {
     /** How a run ended. */
     enum Stop { SHUT_DOWN, CONDITION_MET, BUDGET_EXHAUSTED, DEADLOCK }
 
-    /** Runs the domain until {@code stop} holds (checked after every VM exit), it shuts down, or the budget is used. */
+    /**
+     * Runs the machine (this domain and every other on the same hypervisor) until {@code stop} holds (checked
+     * after every VM exit), this domain shuts down, or the budget is used.
+     */
     Stop runUntil(BooleanSupplier stop, long maxInstructions);
 
     /** The SHUTDOWN_* code the domain shut down with, or -1 while it runs. */
@@ -34,4 +37,7 @@ public interface GuestDomain {
     List<String> hypercallTrace();
 
     long instructionsRetired();
+
+    /** The domain's id, as the toolstack (and xenstore) would tell a peer. */
+    int domid();
 }

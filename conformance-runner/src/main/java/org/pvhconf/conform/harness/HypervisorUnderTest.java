@@ -1,7 +1,8 @@
 package org.pvhconf.conform.harness;
 
 /**
- * The hypervisor a conformance run checks. The reference hypervisor is one implementation
+ * The hypervisor a conformance run checks: one instance is one machine, and every domain it builds runs on
+ * that machine beside the others (two-domain scenarios: grants, interdomain event channels). The reference hypervisor is one implementation
  * ({@link ReferenceHypervisor}); an adapter to another Xen-compatible hypervisor is another.
  *
  * <p>It plays the toolstack's part only: build a domain, run it, look at guest memory and at how it

@@ -9,25 +9,33 @@ import org.pvhconf.xen.domain.BuildRefusedException;
 import org.pvhconf.xen.domain.Domain;
 import org.pvhconf.xen.domain.DomainConfig;
 
-/** The reference hypervisor (reference-hv/xen) as a hypervisor under test: one fresh machine per domain. */
+/**
+ * The reference hypervisor (reference-hv/xen) as a hypervisor under test: one machine, created with the
+ * instance, on which every build adds a domain (domids 1, 2, … in build order).
+ */
 public final class ReferenceHypervisor implements HypervisorUnderTest {
 
-    private final HypervisorOptions options;
+    private final Hypervisor hv;
 
     public ReferenceHypervisor(HypervisorOptions options) {
-        this.options = options;
+        this.hv = new Hypervisor(options);
+    }
+
+    /** The machine's frames in use, by anyone: what the toolstack's leak checks compare. */
+    public long framesInUse() {
+        return hv.machine().totalAllocated();
     }
 
     @Override
     public GuestDomain build(byte[] kernelElf, GuestConfig config) throws Refusal {
-        Hypervisor hv = new Hypervisor(options);
         DomainConfig dc = new DomainConfig()
                 .name(config.name())
                 .memoryMiB(config.memoryMiB())
                 .vcpus(config.vcpus())
                 .pvh(config.pvh())
                 .hap(config.hap())
-                .cmdline(config.cmdline());
+                .cmdline(config.cmdline())
+                .maxmemMiB(config.maxmemMiB());
         try {
             return new Built(hv, hv.createDomain(dc, kernelElf));
         } catch (BuildRefusedException e) {
@@ -39,7 +47,10 @@ public final class ReferenceHypervisor implements HypervisorUnderTest {
 
         @Override
         public Stop runUntil(BooleanSupplier stop, long maxInstructions) {
-            RunOutcome outcome = hv.runUntil(stop, maxInstructions);
+            RunOutcome outcome = hv.runUntil(() -> stop.getAsBoolean() || domain.isShutdown(), maxInstructions);
+            if (domain.isShutdown() && !stop.getAsBoolean()) {
+                return Stop.SHUT_DOWN;
+            }
             return switch (outcome) {
                 case ALL_SHUT_DOWN -> Stop.SHUT_DOWN;
                 case STOPPED -> Stop.CONDITION_MET;
@@ -87,6 +98,11 @@ public final class ReferenceHypervisor implements HypervisorUnderTest {
         @Override
         public List<String> hypercallTrace() {
             return domain.hypercallTrace().stream().map(Object::toString).toList();
+        }
+
+        @Override
+        public int domid() {
+            return domain.domid();
         }
 
         @Override

@@ -43,6 +43,11 @@ class DeterminismTest {
         }
 
         @Override
+        public int domid() {
+            return d.domid();
+        }
+
+        @Override
         public int shutdownCode() {
             return d.shutdownCode();
         }

@@ -39,7 +39,7 @@ final class AbiNames {
     /** §12.1 shutdown reasons. */
     static final Map<String, Long> SHUTDOWN = new HashMap<>();
 
-    private static void c(String name, long value) {
+    static void c(String name, long value) {
         CONSTANTS.put(name, value);
     }
 
@@ -76,6 +76,7 @@ final class AbiNames {
         c("HVMOP_get_time", 10);
         c("HVMOP_get_mem_type", 15);
         c("DOMID_SELF", 0x7FF0);
+        MemoryAbi.constants(); // §10, §11, §12.3, §12.4, §2.2
 
         long[] errno = {1, 2, 3, 13, 14, 17, 22, 38, 62};
         String[] names = {"EPERM", "ENOENT", "ESRCH", "EACCES", "EFAULT", "EEXIST", "EINVAL", "ENOSYS", "ETIME"};

@@ -30,6 +30,14 @@ public final class GuestSession {
 
     /** The last hypercall-like result, and the buffer its argument struct was in. */
     Agent.Result last;
+    /** The agent that made the last call (null: the first guest's), whose buffer the Then steps read. */
+    Agent lastAgent;
+    /** Values a scenario keeps between steps ($name in argument tables): domids, ports, handles. */
+    final java.util.Map<String, Long> vars = new java.util.TreeMap<>();
+
+    // ---- a second guest on the same machine (two-domain scenarios) ----
+    private GuestDomain domainB;
+    private Agent agentB;
     long lastBufferVa;
     GuestStructs.Layout lastLayout;
 
@@ -103,5 +111,45 @@ public final class GuestSession {
         }
         return vcpuAgents.computeIfAbsent(i, n -> agent().forVcpu(n,
                 kernel.symbol("ap_scratch") + (long) (n - 1) * org.pvhconf.stubs.kernels.AgentProtocol.MAILBOX_STRIDE));
+    }
+
+    /** The agent whose memory holds the last call's argument struct. */
+    Agent resultAgent() {
+        return lastAgent != null ? lastAgent : agent();
+    }
+
+    /**
+     * Builds guest A (the scenario's first guest) and then guest B, each running the agent stub, on the same
+     * hypervisor; $domA and $domB name their domids.
+     */
+    void startTwoGuests() {
+        config(config().withName("A"));
+        Agent a = agent();
+        try {
+            domainB = hypervisor.build(kernel.elf(), config.withName("B"));
+        } catch (Refusal r) {
+            throw new AssertionError("the toolstack refused guest B: " + r.getMessage(), r);
+        }
+        agentB = new Agent(domainB, kernel.virtBase(), kernel.symbol("mailbox"), kernel.symbol("scratch"));
+        assertTrue(agentB.awaitReady(), () -> "guest B never reported ready: " + domainB.shutdownCause());
+        vars.put("domA", (long) a.domain().domid());
+        vars.put("domB", (long) domainB.domid());
+    }
+
+    /** "the guest" and "guest A" are the first guest; "guest B" the second. */
+    Agent agent(String who) {
+        if (who.endsWith("B")) {
+            assertNotNull(agentB, "the scenario has no guest B");
+            return agentB;
+        }
+        return agent();
+    }
+
+    GuestDomain domainB() {
+        return domainB;
+    }
+
+    HypervisorUnderTest hypervisor() {
+        return hypervisor;
     }
 }

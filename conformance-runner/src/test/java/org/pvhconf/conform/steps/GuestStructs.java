@@ -44,7 +44,7 @@ final class GuestStructs {
 
     private static final Map<String, Layout> LAYOUTS = new LinkedHashMap<>();
 
-    private static void layout(String name, int size, Object... fieldTriples) {
+    static void layout(String name, int size, Object... fieldTriples) {
         Map<String, Field> fields = new LinkedHashMap<>();
         for (int i = 0; i < fieldTriples.length; i += 3) {
             fields.put((String) fieldTriples[i], new Field((Integer) fieldTriples[i + 1], (Integer) fieldTriples[i + 2]));
@@ -80,6 +80,7 @@ final class GuestStructs {
         layout("mmu_update", 16, "ptr", 0, 8, "val", 8, 8);
         // §8.2: trap_info entries of set_trap_table
         layout("trap_info", 16, "vector", 0, 1, "flags", 1, 1, "cs", 2, 2, "address", 8, 8);
+        MemoryAbi.layouts(); // §10, §11, §12.3, §12.4, §2.2 (memory, grants, mmuext, physdev, evtchn)
     }
 
     static Layout named(String name) {

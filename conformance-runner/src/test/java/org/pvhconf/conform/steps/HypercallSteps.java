@@ -60,13 +60,14 @@ public final class HypercallSteps {
     @When("the guest calls {hypercall} with {subop} and this {word}:")
     public void callWithTable(ParameterTypes.Hypercall hc, ParameterTypes.Named subop, String struct, DataTable table) {
         Map<String, Long> values = new LinkedHashMap<>();
-        table.asMap(String.class, String.class).forEach((k, v) -> values.put((String) k, Values.parse((String) v)));
+        table.asMap(String.class, String.class).forEach((k, v) -> values.put((String) k, argument((String) v)));
         callWithStruct(hc, subop, GuestStructs.named(struct), values);
     }
 
     private void callWithStruct(ParameterTypes.Hypercall hc, ParameterTypes.Named subop, GuestStructs.Layout layout,
                                 Map<String, Long> values) {
         agent().writeScratch(0, layout.encode(values));
+        session.lastAgent = agent();
         session.lastLayout = layout;
         session.lastBufferVa = agent().scratchVa();
         call(hc, subop.value(), agent().scratchVa());
@@ -133,7 +134,7 @@ public final class HypercallSteps {
         GuestStructs.Layout layout = GuestStructs.named(struct);
         assertEquals(layout, session.lastLayout, "the last call did not use a " + struct);
         GuestStructs.Field f = layout.field(field);
-        long word = agent().read64(session.lastBufferVa + f.offset());
+        long word = session.resultAgent().read64(session.lastBufferVa + f.offset());
         return f.size() == 8 ? word : word & ((1L << (8 * f.size())) - 1);
     }
 
@@ -203,7 +204,7 @@ public final class HypercallSteps {
             case "NULL" -> 0;
             case "unmapped" -> GuestSession.UNMAPPED_VA;
             case "&scratch" -> agent().scratchVa();
-            default -> Values.parse(token);
+            default -> MemoryAbi.pointerOrValue(session, agent(), token);
         };
     }
 }

@@ -146,4 +146,21 @@ public final class AgentProtocol {
     public static final long OP_PVCLOCK = 21;
     /** result = RDTSC (EDX:EAX). */
     public static final long OP_RDTSC = 22;
+
+    // ---- Added for memory, grant tables and two domains (issue 5, ops 25..32); nothing above moved. ----
+
+    /**
+     * a0 = a virtual address whose page-table pages the initial mapping covers (e.g. the agent's
+     * {@code map_window}), a1 = gfn, a2 = PTE flags (low 12 bits, e.g. 0x23 = P|RW|A, 0x21 = P|A read-only).
+     * The guest walks its own page tables from CR3 (they are writable for PVH, §7.1; a table at gpa g is
+     * reached at VIRT_BASE + g through the builder's linear map), writes the L1 entry {@code gfn << 12 | flags}
+     * and executes INVLPG on a0. result = the L1 entry it replaced, or -1 (nothing written) when an upper
+     * level is not present.
+     */
+    public static final long OP_MAP_GFN = 25;
+    /**
+     * As {@link #OP_HYPERCALL}, and afterwards out = RDI, RSI, RDX, R10 as the call left them: a preempted
+     * call that was continued leaves its rewritten arguments there (§1.2).
+     */
+    public static final long OP_HYPERCALL_REGS = 26;
 }

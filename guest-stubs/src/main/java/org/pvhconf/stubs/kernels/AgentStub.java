@@ -57,6 +57,8 @@ import org.pvhconf.stubs.asm.Reg8;
 public final class AgentStub extends PvhKernel<AgentStub> {
     public static final int SCRATCH_SIZE = 16 * 1024;
     public static final int STACK_SIZE = 16 * 1024;
+    /** Pages of {@code map_window}: VAs whose L1 entries OP_MAP_GFN may point at any gfn. */
+    public static final int MAP_WINDOW_PAGES = 16;
 
     // §9.1, §9.2: the vcpu_info, vcpu_time_info and shared_info fields the event and time ops touch.
     private static final int UPCALL_PENDING = 0;
@@ -90,6 +92,7 @@ public final class AgentStub extends PvhKernel<AgentStub> {
         state = bss(asm, "agent_state", 64 * MAX_VCPUS, 64);
         Label apStacks = bss(asm, "ap_stacks", AP_STACK_SIZE * MAX_VCPUS, GuestAbi.PAGE_SIZE);
         bss(asm, "ap_scratch", MAILBOX_STRIDE * (MAX_VCPUS - 1), GuestAbi.PAGE_SIZE);
+        bss(asm, "map_window", MAP_WINDOW_PAGES * GuestAbi.PAGE_SIZE, GuestAbi.PAGE_SIZE);
         Label gdtr = asm.newLabel();
         Label[] idtr = new Label[MAX_VCPUS];
         Label[][] stubs = new Label[MAX_VCPUS][];
@@ -236,7 +239,8 @@ public final class AgentStub extends PvhKernel<AgentStub> {
         Label badOp = asm.newLabel();
         long[] ops = {OP_HYPERCALL, OP_CALL_PAGE, OP_VMCALL, OP_READ64, OP_WRITE64, OP_READ_CR, OP_RDMSR,
             OP_CPUID, OP_HLT, OP_CLI, OP_STI, OP_COPY, OP_WRMSR, OP_READ8, OP_LIDT, OP_UD2,
-            OP_WAIT_UPCALL, OP_SPIN, OP_CONSUME_EVENTS, OP_WRITE8, OP_PVCLOCK, OP_RDTSC};
+            OP_WAIT_UPCALL, OP_SPIN, OP_CONSUME_EVENTS, OP_WRITE8, OP_PVCLOCK, OP_RDTSC,
+            OP_MAP_GFN, OP_HYPERCALL_REGS};
         Label[] handlers = new Label[ops.length];
         asm.bind(execute).mov(RAX, slot(CMD_OP));
         for (int i = 0; i < ops.length; i++) {
@@ -312,6 +316,21 @@ public final class AgentStub extends PvhKernel<AgentStub> {
         asm.bind(handlers[21]);
         rdtsc(asm);
         asm.jmp(done);
+
+        mapGfn(asm, handlers[22], done);
+
+        // OP_HYPERCALL_REGS: as OP_HYPERCALL, then the argument registers the call left behind.
+        asm.bind(handlers[23])
+                .mov(R11, arg(0)).shl(R11, 5)
+                .lea(RAX, rip(hypercallPage)).add(R11, RAX);
+        loadHypercallArgs(asm);
+        asm.call(R11)
+                .mov(R11, st(CURRENT))
+                .mov(mem(R11, CMD_OUT).q(), RDI)
+                .mov(mem(R11, CMD_OUT + 8).q(), RSI)
+                .mov(mem(R11, CMD_OUT + 16).q(), RDX)
+                .mov(mem(R11, CMD_OUT + 24).q(), R10)
+                .jmp(done);
 
         asm.bind(badOp).mov(slot(CMD_STATUS), STATUS_BAD_OP).ret();
 
@@ -433,6 +452,40 @@ public final class AgentStub extends PvhKernel<AgentStub> {
                 .mov(slot(CMD_OUT + 8), R8)
                 .jmp(done);
     }
+
+    /**
+     * OP_MAP_GFN: walks L4 → L3 → L2 from CR3, each table reached at VIRT_BASE + its gpa, then rewrites the
+     * L1 entry of a0 and INVLPGs it. RCX = the VA, R8 = the PTE address mask, R9 = VIRT_BASE.
+     */
+    private static void mapGfn(final Assembler asm, final Label handler, final Label done) {
+        Label absent = asm.newLabel();
+        asm.bind(handler)
+                .mov(RAX, CReg.CR3)
+                .movabs(R8, PTE_ADDRESS_MASK)
+                .and(RAX, R8)
+                .movabs(R9, PvhKernel.VIRT_BASE)
+                .mov(RCX, arg(0));
+        for (int shift : new int[] {39, 30, 21}) {
+            asm.mov(RDX, RCX).shr(RDX, shift).and(RDX, 511)
+                    .add(RAX, R9)
+                    .mov(RAX, mem(RAX, RDX, 8, 0).q())
+                    .test(RAX, 1)
+                    .je(absent)
+                    .and(RAX, R8);
+        }
+        asm.mov(RDX, RCX).shr(RDX, 12).and(RDX, 511)
+                .add(RAX, R9)
+                .lea(RDI, mem(RAX, RDX, 8, 0))
+                .mov(RAX, mem(RDI).q())
+                .mov(RDX, arg(1)).shl(RDX, 12).or(RDX, arg(2))
+                .mov(mem(RDI).q(), RDX)
+                .invlpg(mem(RCX))
+                .jmp(done);
+        asm.bind(absent).mov(RAX, -1L).jmp(done);
+    }
+
+    /** Bits 12..51 of a page-table entry: the frame address. */
+    private static final long PTE_ADDRESS_MASK = 0x000FFFFFFFFFF000L;
 
     /** a1..a6 into RDI, RSI, RDX, R10, R8, R9: the 64-bit hypercall registers (§1.2). */
     private static void loadHypercallArgs(final Assembler asm) {

@@ -53,6 +53,20 @@ class AgentStubTest {
         }
     }
 
+    /** map_window (OP_MAP_GFN's target) is page-aligned bss of MAP_WINDOW_PAGES pages, apart from mailbox and scratch. */
+    @Test
+    void build_mapWindow_isPageAlignedBssApartFromMailboxAndScratch() {
+        ElfFile.ProgramHeader load = Images.load(AGENT.elf());
+        long window = AGENT.symbol("map_window");
+        long end = window + AgentStub.MAP_WINDOW_PAGES * 4096L;
+        assertEquals(0, window & 0xFFF);
+        assertTrue(window >= load.vaddr() + load.filesz() && end <= load.vaddr() + load.memsz());
+        for (String other : List.of("mailbox", "scratch", "agent_stack")) {
+            long va = AGENT.symbol(other);
+            assertTrue(va + 4096 <= window || va >= end, other);
+        }
+    }
+
     /** The GDT holds null, a 64-bit DPL0 code descriptor (0x08) and a flat data descriptor (0x10), as §7.1's AR values. */
     @Test
     void build_gdt_isFlat64Bit() {

@@ -71,6 +71,49 @@ public final class Memory {
     public static final long MACH2PHYS_VIRT_END = 0xFFFF804000000000L;
     public static final long MACHPHYS_MAX_MFN = 0x7FFFFFFFFL;
 
+    /** XENMAPIDX_grant_table_status: OR-ed into idx to select grant-v2 status frames (§11.1). */
+    public static final long XENMAPIDX_grant_table_status = 0x80000000L;
+
+    /** XENMEMF (mem_flags, §11.1): address_bits in [7:0], populate_on_demand 1<<16. */
+    public static final int XENMEMF_address_bits_mask = 0xFF;
+    public static final int XENMEMF_populate_on_demand = 1 << 16;
+
+    /** §11.3: extent orders up to this are allowed without I/O capabilities (multipage_allocation_permitted). */
+    public static final int MAX_ORDER_WITHOUT_IO_CAPS = 9;
+
+    /** {@code xen_foreign_memory_map} fields: domid u16 @0, map.nr_entries u32 @8, map.buffer @16. */
+    public static final int FOREIGN_MEMORY_MAP_domid = 0, FOREIGN_MEMORY_MAP_nr_entries = 8,
+            FOREIGN_MEMORY_MAP_buffer = 16;
+
+    /** {@code xen_machphys_mfn_list} (24): max_extents u32 @0, extent_start @8, out nr_extents u32 @16. */
+    public static final int MACHPHYS_MFN_LIST_SIZE = 24;
+    public static final int MACHPHYS_MFN_LIST_max_extents = 0, MACHPHYS_MFN_LIST_extent_start = 8,
+            MACHPHYS_MFN_LIST_nr_extents = 16;
+
+    /** {@code xen_memory_exchange} (72): in @0, out @32 (reservations), nr_exchanged u64 @64. */
+    public static final int MEMORY_EXCHANGE_SIZE = 72;
+    public static final int MEMORY_EXCHANGE_in = 0, MEMORY_EXCHANGE_out = 32, MEMORY_EXCHANGE_nr_exchanged = 64;
+
+    /**
+     * {@code xen_pod_target} (40): target_pages @0, tot_pages @8, pod_cache_pages @16, pod_entries @24,
+     * domid u16 @32. Not in pvh-abi.md; the layout of {@code public/memory.h @ RELEASE-4.4.0}.
+     */
+    public static final int POD_TARGET_SIZE = 40;
+    public static final int POD_TARGET_domid = 32;
+
+    /**
+     * {@code xen_add_to_physmap_batch} (32): domid u16 @0, space u16 @2, size u16 @4, foreign_domid u16 @6,
+     * idxs handle @8, gpfns handle @16, errs handle @24. Not in pvh-abi.md; the 4.4 layout of
+     * {@code public/memory.h} (its foreign_domid sits in the padding).
+     */
+    public static final int ADD_TO_PHYSMAP_BATCH_SIZE = 32;
+    public static final int ADD_TO_PHYSMAP_BATCH_domid = 0, ADD_TO_PHYSMAP_BATCH_space = 2,
+            ADD_TO_PHYSMAP_BATCH_size = 4, ADD_TO_PHYSMAP_BATCH_idxs = 8, ADD_TO_PHYSMAP_BATCH_gpfns = 16,
+            ADD_TO_PHYSMAP_BATCH_errs = 24;
+
+    /** {@code INVALID_M2P_ENTRY} (~0UL): the gmfn of a frame that is mapped nowhere. Not in pvh-abi.md. */
+    public static final long INVALID_M2P_ENTRY = -1L;
+
     /** §11.3: nr_extents above this returns start_extent. */
     public static final long MAX_NR_EXTENTS = (1L << 26) - 1;
 }

@@ -30,6 +30,8 @@ public final class Domain {
     private long sharedInfoMfn = -1;
     private final List<Long> grantFrameMfns = new ArrayList<>();
     private int grantVersion = 1;
+    private final org.pvhconf.xen.grant.GrantState grants = new org.pvhconf.xen.grant.GrantState();
+    private final java.util.BitSet allocatedPirqs = new java.util.BitSet();
     private final long[] hvmParams = new long[HvmParams.HVM_NR_PARAMS];
     private int callbackVector = -1;
     private long maxPages;
@@ -146,6 +148,16 @@ public final class Domain {
 
     public List<Long> grantFrameMfns() {
         return grantFrameMfns;
+    }
+
+    /** Active entries of this domain's grants and the maptrack of grants it has mapped (§12.3). */
+    public org.pvhconf.xen.grant.GrantState grants() {
+        return grants;
+    }
+
+    /** PIRQs handed out by PHYSDEVOP_get_free_pirq (PIRQ_ALLOCATED). */
+    public java.util.BitSet allocatedPirqs() {
+        return allocatedPirqs;
     }
 
     public int grantVersion() {

@@ -20,6 +20,7 @@ public final class HypercallContext {
     private final VirtualClock clock;
     private final IntFunction<Domain> domains;
     private final XenProfile profile;
+    private long[] continuation;
 
     public HypercallContext(Vcpu current, GuestCopy copy, VirtualClock clock, IntFunction<Domain> domains,
                             XenProfile profile) {
@@ -73,6 +74,33 @@ public final class HypercallContext {
     /** rcu_lock_domain_by_any_id: DOMID_SELF is the caller's domain. */
     public Domain domainByAnyId(int domid) {
         return domid == Xen.DOMID_SELF ? domain() : domains.apply(domid);
+    }
+
+    /**
+     * hypercall_create_continuation (§1.2): the call is preempted. The dispatcher leaves RIP at the VMCALL,
+     * resets RAX to the hypercall number and rewrites the first {@code args.length} argument registers
+     * (RDI, RSI, RDX, R10, R8, R9) with {@code args}, so the guest re-executes the call with them.
+     *
+     * @return 0, a placeholder result the dispatcher discards
+     */
+    public long createContinuation(long... args) {
+        if (args.length > 6) {
+            throw new IllegalArgumentException("a continuation rewrites at most six registers");
+        }
+        continuation = args.clone();
+        return 0;
+    }
+
+    /** True when the running handler has already asked for a continuation. */
+    public boolean hasContinuation() {
+        return continuation != null;
+    }
+
+    /** The continuation the last handler asked for, or null; clears it. */
+    long[] takeContinuation() {
+        long[] c = continuation;
+        continuation = null;
+        return c;
     }
 
     /** Dummy XSM_TARGET (§2.3): the caller acting on itself, or a privileged caller. */

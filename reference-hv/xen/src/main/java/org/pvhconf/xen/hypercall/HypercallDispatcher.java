@@ -96,6 +96,7 @@ public final class HypercallDispatcher {
             cpu.get(Reg.R9)};
         int mode = guestMode(cpu);
         long result;
+        ctx.takeContinuation(); // nothing left over from an earlier call
         if (mode == 1 || (mode != 0 && cpu.segment(SegReg.SS).dpl() != 0)) {
             result = -Errno.EPERM; // §1.2: SS.DPL ≠ 0, or virtual-8086 mode
         } else if (nr >= NR_hypercalls || pvh[(int) nr] == null) {
@@ -116,6 +117,19 @@ public final class HypercallDispatcher {
                 d.crash(why);
                 return;
             }
+        }
+        long[] cont = ctx.takeContinuation();
+        if (cont != null) {
+            // §1.2: a preempted call leaves RIP at the VMCALL, RAX = the hypercall number and the rewritten
+            // argument registers; the guest re-executes it. Nothing retires.
+            Reg[] argRegs = {Reg.RDI, Reg.RSI, Reg.RDX, Reg.R10, Reg.R8, Reg.R9};
+            for (int i = 0; i < cont.length; i++) {
+                cpu.set(argRegs[i], cont[i]);
+            }
+            cpu.set(Reg.RAX, nr);
+            d.recordHypercall(new HypercallRecord(ctx.current().id(), rip, nr, Xen.hypercallName(nr) + " [preempted]",
+                    args, nr, HypercallTable.arity(nr)));
+            return;
         }
         cpu.set(Reg.RAX, result);
         cpu.rip = rip + insnLength;

@@ -12,6 +12,9 @@ import org.pvhconf.xen.mm.P2m;
 /**
  * do_mmuext_op for a translated, external, refcounted domain (§2.2, §12.4):
  * {@code (ops, count, pdone, foreigndom)}. Stops at the first failing op; *pdone gets the ops done.
+ * Every {@link MemoryOp#PREEMPT_EXTENTS} ops a long batch is preempted (deterministically, never before the
+ * first op) and continues as 4.4 does: ops advanced, count = remaining | MMU_UPDATE_PREEMPTED, and *pdone
+ * carrying the ops done so far (§1.2, §12.4).
  */
 public final class MmuextOp implements Hypercall {
 
@@ -36,7 +39,12 @@ public final class MmuextOp implements Hypercall {
         }
         long rc = 0;
         long i;
+        boolean preempted = false;
         for (i = 0; i < count; i++) {
+            if (i != 0 && i % MemoryOp.PREEMPT_EXTENTS == 0) {
+                preempted = true;
+                break;
+            }
             byte[] op = ctx.copyFrom(uops + i * MMUEXT_OP_SIZE, MMUEXT_OP_SIZE);
             if (op == null) {
                 rc = -Errno.EFAULT;
@@ -52,6 +60,10 @@ public final class MmuextOp implements Hypercall {
             byte[] d = new byte[4];
             LittleEndian.put32(d, 0, done + i);
             ctx.copyTo(pdone, d); // a fault here is ignored, as in Xen
+        }
+        if (preempted) {
+            return ctx.createContinuation(uops + i * MMUEXT_OP_SIZE, (count - i) | Xen.MMU_UPDATE_PREEMPTED, pdone,
+                    a[3]);
         }
         return rc;
     }
@@ -90,7 +102,7 @@ public final class MmuextOp implements Hypercall {
             case MMUEXT_FLUSH_CACHE: case MMUEXT_FLUSH_CACHE_GLOBAL:
                 return -Errno.EINVAL; // no I/O memory or port capabilities
             case MMUEXT_CLEAR_PAGE: {
-                byte[] f = ram(d, arg1);
+                byte[] f = ram(d, arg1, true);
                 if (f == null) {
                     return -Errno.EINVAL;
                 }
@@ -98,8 +110,8 @@ public final class MmuextOp implements Hypercall {
                 return 0;
             }
             case MMUEXT_COPY_PAGE: {
-                byte[] dst = ram(d, arg1);
-                byte[] src = ram(d, arg2);
+                byte[] src = ram(d, arg2, false); // 4.4 looks the source up first
+                byte[] dst = ram(d, arg1, true);
                 if (dst == null || src == null) {
                     return -Errno.EINVAL;
                 }
@@ -107,6 +119,11 @@ public final class MmuextOp implements Hypercall {
                 return 0;
             }
             case MMUEXT_MARK_SUPER: case MMUEXT_UNMARK_SUPER:
+                // §2.2: a misaligned (or invalid) superpage mfn is -EINVAL before the allowsuperpage check.
+                if ((arg1 & (SUPERPAGE_PAGES - 1)) != 0 || (arg1 | (SUPERPAGE_PAGES - 1)) >= d.machine().maxPage()
+                        || arg1 < 0) {
+                    return -Errno.EINVAL;
+                }
                 return -Errno.ENOSYS; // Xen not booted with allowsuperpage
             default:
                 return -Errno.ENOSYS;
@@ -121,9 +138,18 @@ public final class MmuextOp implements Hypercall {
         }
     }
 
-    /** The frame behind a RAM gfn of the caller (arg1/arg2 are gfns for a translated domain). */
-    private static byte[] ram(Domain d, long gfn) {
-        long mfn = d.p2m().lookup(gfn);
-        return mfn == P2m.INVALID_MFN ? null : d.machine().frame(mfn);
+    /** L1_PAGETABLE_ENTRIES: a superpage is 512 frames, aligned to 512. */
+    private static final long SUPERPAGE_PAGES = 512;
+
+    /**
+     * get_page_from_gfn(d, gfn, P2M_ALLOC): the frame behind a gfn of the caller (arg1/arg2 are gfns for a
+     * translated domain), writable when asked; a grant mapping is another domain's page, so null.
+     */
+    private static byte[] ram(Domain d, long gfn, boolean writable) {
+        P2m.Type t = d.p2m().type(gfn);
+        if (t == null || t.isGrant() || (writable && !t.writable())) {
+            return null;
+        }
+        return d.machine().frame(d.p2m().lookup(gfn));
     }
 }

@@ -12,8 +12,21 @@ import org.pvhconf.x86.cpu.GuestPhysMemory;
  */
 public final class P2m implements GuestPhysMemory {
 
-    /** p2m types a PVHv1 domain uses. Both are executable. */
-    public enum Type { RAM_RW, RAM_RO }
+    /**
+     * p2m types a PVHv1 domain uses (Xen's p2m_ram_rw, p2m_ram_ro, p2m_grant_map_rw, p2m_grant_map_ro).
+     * A grant type maps a frame another domain owns (§12.3: the mapper's host_addr is a gfn).
+     */
+    public enum Type {
+        RAM_RW, RAM_RO, GRANT_RW, GRANT_RO;
+
+        public boolean writable() {
+            return this == RAM_RW || this == GRANT_RW;
+        }
+
+        public boolean isGrant() {
+            return this == GRANT_RW || this == GRANT_RO;
+        }
+    }
 
     public static final long INVALID_MFN = -1;
 
@@ -25,6 +38,8 @@ public final class P2m implements GuestPhysMemory {
     private byte[][] frames = new byte[0][];
     private Type[] types = new Type[0];
     private final TreeMap<Long, long[]> sparse = new TreeMap<>(); // gfn -> {mfn, type ordinal}
+    /** The M2P of this domain for its own frames (get_gpfn_from_mfn): mfn → gfn, RAM types only. */
+    private final TreeMap<Long, Long> m2p = new TreeMap<>();
     private Runnable flushHook = () -> { };
 
     public P2m(FrameAllocator machine) {
@@ -39,6 +54,13 @@ public final class P2m implements GuestPhysMemory {
     public void set(long gfn, long mfn, Type type) {
         if (gfn < 0) {
             throw new IllegalArgumentException("negative gfn");
+        }
+        long old = lookup(gfn);
+        if (old != INVALID_MFN) {
+            m2p.remove(old, gfn);
+        }
+        if (!type.isGrant()) {
+            m2p.put(mfn, gfn);
         }
         if (gfn < DENSE_LIMIT) {
             grow((int) gfn + 1);
@@ -57,6 +79,7 @@ public final class P2m implements GuestPhysMemory {
         if (old == INVALID_MFN) {
             return old;
         }
+        m2p.remove(old, gfn);
         if (gfn < DENSE_LIMIT) {
             mfns[(int) gfn] = INVALID_MFN;
             frames[(int) gfn] = null;
@@ -78,6 +101,12 @@ public final class P2m implements GuestPhysMemory {
         }
         long[] e = sparse.get(gfn);
         return e == null ? INVALID_MFN : e[0];
+    }
+
+    /** get_gpfn_from_mfn: the gfn at which this p2m maps {@code mfn} as a non-grant frame, or -1. */
+    public long gfnOf(long mfn) {
+        Long g = m2p.get(mfn);
+        return g == null ? -1 : g;
     }
 
     /** The type of a mapped gfn, or null. */
@@ -120,7 +149,7 @@ public final class P2m implements GuestPhysMemory {
             f = machine.frame(mfn);
             t = type(gfn);
         }
-        if (f == null || ((access & WRITE) != 0 && t != Type.RAM_RW)) {
+        if (f == null || ((access & WRITE) != 0 && !t.writable())) {
             return null;
         }
         return f;

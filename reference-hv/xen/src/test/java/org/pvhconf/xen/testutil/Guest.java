@@ -35,6 +35,27 @@ public final class Guest {
         this(new DomainConfig());
     }
 
+    private Guest(Hypervisor hv, Domain d) {
+        this.hv = hv;
+        this.d = d;
+        scratch = d.buildInfo().bootStackTopVa();
+    }
+
+    /** A second domain on the same hypervisor, driven the same way. */
+    public static final class Attached {
+        private Attached() {
+        }
+
+        public static Guest of(Hypervisor hv, Domain d) {
+            return new Guest(hv, d);
+        }
+    }
+
+    /** Reads {@code n} little-endian bytes at a guest VA. */
+    public java.nio.ByteBuffer readLe(long va, int n) {
+        return java.nio.ByteBuffer.wrap(read(va, n)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    }
+
     public Cpu cpu() {
         return d.vcpu(0).cpu();
     }
