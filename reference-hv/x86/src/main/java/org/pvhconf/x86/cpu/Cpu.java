@@ -28,6 +28,8 @@ public final class Cpu {
     public int gdtrLimit, idtrLimit;
     public long kernelGsBase, star, lstar, cstar, sfmask, pat = 0x0007040600070406L, apicBase = 0xFEE00900L;
     public long tscOffset;
+    /** XCR0 (XSETBV/XGETBV): bit 0 x87, bit 1 SSE; x87 is always set. */
+    public long xcr0 = 1;
     /** Set for the one instruction after STI or MOV SS / POP SS: no interrupt is taken before it retires. */
     public boolean interruptShadow;
 

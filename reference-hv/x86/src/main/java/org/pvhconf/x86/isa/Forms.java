@@ -125,6 +125,10 @@ public final class Forms {
         t.add("0F BC /r | BSF_R$_RM$ |");
         t.add("0F BD /r | BSR_R$_RM$ |");
         t.add("0F C8+r | BSWAP_R16,BSWAP_R32,BSWAP_R64 |");
+        // F3 before 0F B8/BC/BD: the counting forms (an F3 prefix on BSF/BSR is TZCNT/LZCNT, ABM/BMI1).
+        t.add("F3 0F B8 /r | POPCNT_R$_RM$ |");
+        t.add("F3 0F BC /r | TZCNT_R$_RM$ |");
+        t.add("F3 0F BD /r | LZCNT_R$_RM$ |");
 
         // Data movement.
         t.add("88 /r | MOV_RM8_R8 |");
@@ -154,6 +158,8 @@ public final class Forms {
         t.add("0F C1 /r | XADD_RM$_R$ | L");
         t.add("0F B0 /r | CMPXCHG_RM8_R8 | L");
         t.add("0F B1 /r | CMPXCHG_RM$_R$ | L");
+        t.add("0F C7 /1 | CMPXCHG8B_M64,CMPXCHG8B_M64,CMPXCHG16B_M128 | m L");
+        t.add("D7 | XLATB |");
         for (int cc = 0; cc < 16; cc++) {
             t.add("0F " + hex(0x40 + cc) + " /r | CMOV" + CC[cc] + "_R$_RM$ |");
             t.add("0F " + hex(0x90 + cc) + " /r | SET" + CC[cc] + "_RM8 |");
@@ -184,6 +190,8 @@ public final class Forms {
         t.add("E9 | JMP_REL32 | f64");
         t.add("FF /4 | JMP_RM64 | f64");
         t.add("E8 | CALL_REL32 | f64");
+        t.add("FF /3 | CALLF_M1616,CALLF_M1632,CALLF_M1664 | m");
+        t.add("FF /5 | JMPF_M1616,JMPF_M1632,JMPF_M1664 | m");
         t.add("FF /2 | CALL_RM64 | f64");
         t.add("C3 | RET | f64");
         t.add("C2 | RET_IMM16 | f64");
@@ -251,6 +259,7 @@ public final class Forms {
         t.add("0F 01 C1 | VMCALL |");
         t.add("0F 01 D9 | VMMCALL |");
         t.add("0F 01 D0 | XGETBV |");
+        t.add("0F 01 D1 | XSETBV |");
         t.add("0F 01 F8 | SWAPGS |");
         t.add("0F 01 F9 | RDTSCP |");
         t.add("0F 01 /0 | SGDT_M | m");

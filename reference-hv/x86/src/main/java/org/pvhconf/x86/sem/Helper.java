@@ -43,7 +43,10 @@ public enum Helper {
     BSWAP(IntOps.class, "bswap", 2, false, a -> IntOps.bswap(a[0], a[1])),
     BSF(IntOps.class, "bsf", 2, false, a -> IntOps.bsf(a[0], a[1])),
     BSR(IntOps.class, "bsr", 2, false, a -> IntOps.bsr(a[0], a[1])),
-    NON_CANONICAL(IntOps.class, "nonCanonical", 1, false, a -> IntOps.nonCanonical(a[0]));
+    NON_CANONICAL(IntOps.class, "nonCanonical", 1, false, a -> IntOps.nonCanonical(a[0])),
+    POPCNT(IntOps.class, "popcnt", 1, false, a -> IntOps.popcnt(a[0])),
+    LZCNT(IntOps.class, "lzcnt", 2, false, a -> IntOps.lzcnt(a[0], a[1])),
+    TZCNT(IntOps.class, "tzcnt", 2, false, a -> IntOps.tzcnt(a[0], a[1]));
 
     /** The interpreter's view of the call. */
     @FunctionalInterface

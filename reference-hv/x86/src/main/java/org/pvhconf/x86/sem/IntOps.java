@@ -133,7 +133,7 @@ public final class IntOps {
         if (d == 0) {
             throw Fault.of(Fault.DE);
         }
-        BigInteger dividend = BigInteger.valueOf(hi & m).shiftLeft((int) size).or(unsigned(lo & m));
+        BigInteger dividend = unsigned(hi & m).shiftLeft((int) size).or(unsigned(lo & m));
         BigInteger divisor = unsigned(d);
         if (signed) {
             dividend = signedOf(dividend, 2 * size);
@@ -182,5 +182,22 @@ public final class IntOps {
     public static long bsr(long size, long v) {
         v &= mask(size);
         return v == 0 ? 0 : 63 - Long.numberOfLeadingZeros(v);
+    }
+
+    /** POPCNT: the number of set bits (the operand is already zero-extended from its size). */
+    public static long popcnt(long v) {
+        return Long.bitCount(v);
+    }
+
+    /** LZCNT: leading zero bits within {@code size}; {@code size} when the source is zero. */
+    public static long lzcnt(long size, long v) {
+        v &= mask(size);
+        return Long.numberOfLeadingZeros(v) - (64 - size);
+    }
+
+    /** TZCNT: trailing zero bits within {@code size}; {@code size} when the source is zero. */
+    public static long tzcnt(long size, long v) {
+        v &= mask(size);
+        return v == 0 ? size : Long.numberOfTrailingZeros(v);
     }
 }

@@ -47,7 +47,10 @@ public enum Sys {
     LOAD_SEGMENT(ControlOps.class, "loadSegment", true, ControlOps::loadSegment),
     READ_SEGMENT(ControlOps.class, "readSegment", false, ControlOps::readSegment),
     ENTER(ControlOps.class, "enter", false, ControlOps::enter),
-    STRING(StringOps.class, "string", true, StringOps::string);
+    STRING(StringOps.class, "string", true, StringOps::string),
+    XSETBV(SysOps.class, "xsetbv", true, SysOps::xsetbv),
+    FAR_JUMP(FarOps.class, "farJump", true, FarOps::farJump),
+    FAR_CALL(FarOps.class, "farCall", true, FarOps::farCall);
 
     /** The interpreter's view of the call. */
     @FunctionalInterface

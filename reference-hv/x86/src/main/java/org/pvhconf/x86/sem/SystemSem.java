@@ -17,6 +17,9 @@ final class SystemSem {
         simple(r, Sys.WRMSR, "WRMSR");
         simple(r, Sys.CLTS, "CLTS");
         simple(r, Sys.XGETBV, "XGETBV");
+        simple(r, Sys.XSETBV, "XSETBV");
+        r.add("JMPF", (d, o) -> o.sys(Sys.FAR_JUMP, Operands.ea(d, o)));
+        r.add("CALLF", (d, o) -> o.sys(Sys.FAR_CALL, Operands.ea(d, o)));
         simple(r, Sys.PRIVILEGED_NOP, "WBINVD", "INVD");
         simple(r, Sys.SWAPGS, "SWAPGS");
         simple(r, Sys.SYSCALL, "SYSCALL");
