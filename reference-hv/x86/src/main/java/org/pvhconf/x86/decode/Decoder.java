@@ -121,6 +121,9 @@ public final class Decoder {
                     || f.mandatoryPrefix == 0x66 && (prefixes & DecodedInsn.P_66) == 0) {
                 continue;
             }
+            if ((f.flags & Form.NO_PREFIX) != 0 && ((prefixes & DecodedInsn.P_66) != 0 || rep != 0)) {
+                continue;
+            }
             if (modrm >= 0) {
                 if (f.ext >= 0 && f.ext != ((modrm >> 3) & 7) || f.exactModrm >= 0 && f.exactModrm != modrm) {
                     continue;
@@ -177,6 +180,12 @@ public final class Decoder {
         }
         if (d.lock() && (!form.lockable() || !d.hasMem)) {
             throw Fault.ud();
+        }
+        if (d.operandIndex(OpKind.SREG) >= 0) {
+            int sreg = (modrm >> 3) & 7;
+            if (sreg > 5 || sreg == SegReg.CS.ordinal() && form.operand(0).kind() == OpKind.SREG) {
+                throw Fault.ud(); // no segment register 6, 7; MOV to CS is #UD (SDM "MOV")
+            }
         }
         boolean second = false;
         for (Operand o : form.operands) {

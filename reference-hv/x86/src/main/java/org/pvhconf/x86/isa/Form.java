@@ -20,7 +20,7 @@ public final class Form {
     }
 
     /** The flag word bits. */
-    public static final int LOCKABLE = 1, MEM_ONLY = 2, REG_ONLY = 4, MOD_IGNORED = 8;
+    public static final int LOCKABLE = 1, MEM_ONLY = 2, REG_ONLY = 4, MOD_IGNORED = 8, NO_PREFIX = 16;
 
     public final int id;
     public final String name;

@@ -20,7 +20,8 @@ import java.util.Map;
  *       immediate size (16, 32, 32); or a comma list, one name per operand size (16, 32, 64; with
  *       {@code d64} 16, 64). A name repeated in the list is one form chosen for several sizes.</li>
  *   <li>FLAGS: {@code L} lockable, {@code m} memory operand only, {@code x} register operand only,
- *       {@code rr} mod is ignored and rm is a register (MOV CR), {@code d64} default operand size 64,
+ *       {@code rr} mod is ignored and rm is a register (MOV CR), {@code np} no 66/F2/F3 prefix
+ *       allowed (the SDM's NP: with one it is another instruction or #UD), {@code d64} default operand size 64,
  *       {@code f64} operand size always 64.</li>
  * </ul>
  * Immediates follow from the operand tokens of the name, in order.
@@ -256,12 +257,12 @@ public final class Forms {
         t.add("F1 | INT1 |");
         t.add("CD | INT_IMM8 |");
         t.add("CF | IRETW,IRETD,IRETQ |");
-        t.add("0F 01 C1 | VMCALL |");
-        t.add("0F 01 D9 | VMMCALL |");
-        t.add("0F 01 D0 | XGETBV |");
-        t.add("0F 01 D1 | XSETBV |");
-        t.add("0F 01 F8 | SWAPGS |");
-        t.add("0F 01 F9 | RDTSCP |");
+        t.add("0F 01 C1 | VMCALL | np");
+        t.add("0F 01 D9 | VMMCALL | np");
+        t.add("0F 01 D0 | XGETBV | np");
+        t.add("0F 01 D1 | XSETBV | np");
+        t.add("0F 01 F8 | SWAPGS | np");
+        t.add("0F 01 F9 | RDTSCP | np");
         t.add("0F 01 /0 | SGDT_M | m");
         t.add("0F 01 /1 | SIDT_M | m");
         t.add("0F 01 /2 | LGDT_M | m");
@@ -276,8 +277,8 @@ public final class Forms {
         t.add("0F 05 | SYSCALL |");
         t.add("0F 07 | SYSRETD,SYSRETD,SYSRETQ |");
         t.add("0F 06 | CLTS |");
-        t.add("0F 08 | INVD |");
-        t.add("0F 09 | WBINVD |");
+        t.add("0F 08 | INVD | np");
+        t.add("0F 09 | WBINVD | np");
         t.add("0F A2 | CPUID |");
         t.add("0F 30 | WRMSR |");
         t.add("0F 31 | RDTSC |");
@@ -287,9 +288,10 @@ public final class Forms {
         t.add("0F 21 /r | MOV_R64_DR | rr");
         t.add("0F 23 /r | MOV_DR_R64 | rr");
         t.add("0F AE /7 | CLFLUSH_M8 | m");
-        t.add("0F AE /5 | LFENCE | x");
-        t.add("0F AE /6 | MFENCE | x");
-        t.add("0F AE /7 | SFENCE | x");
+        t.add("66 0F AE /7 | CLFLUSHOPT_M8 | m");
+        t.add("0F AE E8 | LFENCE | np");
+        t.add("0F AE F0 | MFENCE | np");
+        t.add("0F AE F8 | SFENCE | np");
     }
 
     private static String hex(int b) {
@@ -350,6 +352,7 @@ public final class Forms {
                 case "m" -> flags |= Form.MEM_ONLY;
                 case "x" -> flags |= Form.REG_ONLY;
                 case "rr" -> flags |= Form.MOD_IGNORED;
+                case "np" -> flags |= Form.NO_PREFIX;
                 case "d64" -> rule = Form.SizeRule.DEFAULT64;
                 case "f64" -> rule = Form.SizeRule.FORCE64;
                 default -> throw new IllegalArgumentException("bad flag " + f + " in " + line);

@@ -44,7 +44,9 @@ final class SystemSem {
         r.add("SGDT", (d, o) -> o.sys(Sys.SGDT, Operands.ea(d, o)));
         r.add("SIDT", (d, o) -> o.sys(Sys.SIDT, Operands.ea(d, o)));
         r.add("INVLPG", (d, o) -> o.sys(Sys.INVLPG, Operands.ea(d, o)));
-        r.add("CLFLUSH", (d, o) -> o.load(d.segment, Operands.ea(d, o), 8)); // faults like a byte read; no cache to flush
+        Sem flush = (d, o) -> o.load(d.segment, Operands.ea(d, o), 8); // faults like a byte read; no cache to flush
+        r.add("CLFLUSH", flush);
+        r.add("CLFLUSHOPT", flush);
         r.add("SMSW", (d, o) -> storeWord(d, o, Sys.SMSW));
         r.add("SLDT", (d, o) -> storeWord(d, o, Sys.SLDT));
         r.add("STR", (d, o) -> storeWord(d, o, Sys.STR));
