@@ -51,6 +51,11 @@ public final class Cpu {
 
         /** Drops what is cached for one linear page. */
         void flushPage(Cpu cpu, long linear);
+
+        /** Drops every cached translation except those of global pages (MOV CR3 with CR4.PGE). */
+        default void flushNonGlobal(Cpu cpu) {
+            flush(cpu);
+        }
     }
 
     public Cpu(GuestPhysMemory memory, Engine engine) {
@@ -158,6 +163,11 @@ public final class Cpu {
     /** The TLB (and any compiled code) must forget everything: CR3 load, p2m change. */
     public void flushTlb() {
         engine.flush(this);
+    }
+
+    /** A CR3 load: global pages (CR4.PGE) keep their translations. */
+    public void flushTlbNonGlobal() {
+        engine.flushNonGlobal(this);
     }
 
     public void flushTlbPage(long linear) {

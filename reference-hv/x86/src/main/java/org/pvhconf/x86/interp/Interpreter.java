@@ -6,6 +6,7 @@ import org.pvhconf.x86.decode.DecodedInsn;
 import org.pvhconf.x86.decode.Decoder;
 import org.pvhconf.x86.fault.ExitRequest;
 import org.pvhconf.x86.fault.Fault;
+import org.pvhconf.x86.isa.RFlags;
 import org.pvhconf.x86.mmu.Mmu;
 import org.pvhconf.x86.sem.Delivery;
 import org.pvhconf.x86.sem.Env;
@@ -26,6 +27,7 @@ import org.pvhconf.x86.sem.Semantics;
  *       at the instruction for the hypervisor to emulate and skip; the STI/MOV SS shadow it ran in
  *       is over (the hypervisor completes the instruction, as KVM's skip does). An EPT violation
  *       leaves the instruction, and its shadow, to run again.</li>
+ *   <li>An instruction that began with RFLAGS.TF set is followed by a single-step #DB trap (DR6.BS).</li>
  *   <li>So that {@code run} always returns, BUDGET also ends a run in which 1024 steps in a row retired
  *       nothing (an exception storm whose handler never runs, or a REP string instruction of more
  *       than 1024 chunks): the only case where fewer than {@code budget} instructions retire.</li>
@@ -73,6 +75,7 @@ public final class Interpreter implements Cpu.Engine {
             boolean shadow = cpu.interruptShadow;
             cpu.interruptShadow = false;
             try {
+                boolean singleStep = (cpu.rflags & RFlags.TF) != 0;
                 DecodedInsn d = fetchAndDecode(cpu, rip);
                 env.begin();
                 ops.begin(d);
@@ -84,6 +87,9 @@ public final class Interpreter implements Cpu.Engine {
                     cpu.retire(1);
                     done++;
                     stalls = 0;
+                    if (singleStep && !d.form.mnemonic.startsWith("INT")) {
+                        singleStepTrap(cpu);
+                    }
                 }
             } catch (Fault f) {
                 try {
@@ -101,6 +107,16 @@ public final class Interpreter implements Cpu.Engine {
         }
     }
 
+    /**
+     * The single-step trap (SDM Vol. 3 §17.3.1.4): TF was set when the instruction began, so #DB
+     * follows it with DR6.BS set and the next RIP pushed. Software interrupts are exempt (their
+     * delivery clears TF). Part of the run-loop contract: the JIT must do the same at retirement.
+     */
+    private void singleStepTrap(Cpu cpu) {
+        cpu.dr[6] |= 1 << 14;
+        Delivery.escalate(env, Fault.DB, -1, 0, Delivery.Source.EXCEPTION, cpu.rip);
+    }
+
     private DecodedInsn fetchAndDecode(Cpu cpu, long rip) {
         boolean user = cpu.cpl() == 3;
         Mmu mmu = env.mmu;
@@ -111,6 +127,12 @@ public final class Interpreter implements Cpu.Engine {
     public void flush(Cpu cpu) {
         bind(cpu);
         env.mmu.flush();
+    }
+
+    @Override
+    public void flushNonGlobal(Cpu cpu) {
+        bind(cpu);
+        env.mmu.flushNonGlobal();
     }
 
     @Override

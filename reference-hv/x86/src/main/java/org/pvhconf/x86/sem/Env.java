@@ -3,6 +3,7 @@ package org.pvhconf.x86.sem;
 import org.pvhconf.x86.cpu.Cpu;
 import org.pvhconf.x86.cpu.SegReg;
 import org.pvhconf.x86.fault.Fault;
+import org.pvhconf.x86.isa.RFlags;
 import org.pvhconf.x86.mmu.Mmu;
 import org.pvhconf.x86.mmu.PageWalk;
 
@@ -64,11 +65,24 @@ public final class Env {
     }
 
     public long read(int seg, long addr, int size) {
-        return mmu.read(linear(seg, addr), size, user());
+        long lin = linear(seg, addr);
+        boolean user = user();
+        alignmentCheck(lin, size, user);
+        return mmu.read(lin, size, user);
     }
 
     public void write(int seg, long addr, int size, long value) {
-        mmu.write(linear(seg, addr), size, value, user());
+        long lin = linear(seg, addr);
+        boolean user = user();
+        alignmentCheck(lin, size, user);
+        mmu.write(lin, size, value, user);
+    }
+
+    /** #AC(0) for a misaligned data access at CPL 3 with CR0.AM and RFLAGS.AC (SDM Vol. 3 §6.15, interrupt 17). */
+    private void alignmentCheck(long linear, int size, boolean user) {
+        if (user && (cpu.rflags & RFlags.AC) != 0 && (cpu.cr0 & (1L << 18)) != 0 && (linear & (size / 8 - 1)) != 0) {
+            throw new Fault(Fault.AC, 0, 0);
+        }
     }
 
     /** An implicit supervisor read (descriptor tables, TSS, IDT). */

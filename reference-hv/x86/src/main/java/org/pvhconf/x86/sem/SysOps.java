@@ -223,7 +223,7 @@ public final class SysOps {
                     throw Fault.gp(0);
                 }
                 cpu.cr3 = v & ~(1L << 63);
-                cpu.flushTlb();
+                cpu.flushTlbNonGlobal();
             }
             case 4 -> {
                 if ((v & ~CR4_VALID) != 0 || (cpu.efer & EFER_LMA) != 0 && (v & CR4_PAE) == 0) {
