@@ -64,8 +64,19 @@ public final class Decoder {
         return t;
     }
 
-    /** Decodes the instruction whose bytes {@code src} supplies. */
+    /** Decodes the 64-bit-mode instruction whose bytes {@code src} supplies. */
     public static DecodedInsn decode(ByteSource src) {
+        return decode(src, 64);
+    }
+
+    /**
+     * Decodes for {@code mode} 64 (64-bit mode) or 32 (a 32-bit code segment: protected or
+     * compatibility mode). In 32-bit mode 40..4F are INC/DEC, not REX; ModRM 00/101 is an absolute
+     * disp32; i64 forms exist and o64 forms do not. 16-bit addressing (67 in 32-bit mode) is not
+     * implemented and is #UD.
+     */
+    public static DecodedInsn decode(ByteSource src, int mode) {
+        boolean m64 = mode == 64;
         Cursor c = new Cursor(src);
         DecodedInsn d = new DecodedInsn();
         int rex = 0;
@@ -75,7 +86,7 @@ public final class Decoder {
         int b;
         for (;;) {
             b = c.next();
-            if ((b & 0xF0) == 0x40) {
+            if (m64 && (b & 0xF0) == 0x40) {
                 rex = b; // REX counts only right before the opcode: a later legacy prefix cancels it
                 continue;
             }
@@ -121,6 +132,9 @@ public final class Decoder {
                     || f.mandatoryPrefix == 0x66 && (prefixes & DecodedInsn.P_66) == 0) {
                 continue;
             }
+            if ((f.flags & (m64 ? Form.INVALID_64 : Form.ONLY_64)) != 0) {
+                continue;
+            }
             if ((f.flags & Form.NO_PREFIX) != 0 && ((prefixes & DecodedInsn.P_66) != 0 || rep != 0)) {
                 continue;
             }
@@ -135,7 +149,8 @@ public final class Decoder {
             if (map == 0 && op == 0x90 && !f.opcodeReg && f.mandatoryPrefix == 0 && rexB != 0) {
                 continue; // 41 90 is XCHG R8, RAX, not NOP
             }
-            int size = effectiveSize(f, w, (prefixes & DecodedInsn.P_66) != 0);
+            int size = m64 ? effectiveSize(f, w, (prefixes & DecodedInsn.P_66) != 0)
+                    : f.sizeRule == Form.SizeRule.FORCE64 ? 64 : (prefixes & DecodedInsn.P_66) != 0 ? 16 : 32;
             int bit = size == 16 ? 1 : size == 32 ? 2 : 4;
             if ((f.sizeMask & bit) == 0) {
                 continue;
@@ -162,7 +177,10 @@ public final class Decoder {
         d.prefixes = prefixes;
         d.effOpSize = eff;
         d.opSize = form.opSize != 0 ? form.opSize : eff;
-        d.addrSize = (prefixes & DecodedInsn.P_67) != 0 ? 32 : 64;
+        if (!m64 && (prefixes & DecodedInsn.P_67) != 0) {
+            throw Fault.ud(); // 16-bit addressing: not implemented
+        }
+        d.addrSize = m64 && (prefixes & DecodedInsn.P_67) == 0 ? 64 : 32;
         d.segment = seg >= 0 ? seg : SegReg.DS.ordinal();
         d.segmentOverride = seg >= 0;
         d.modrm = modrm;
@@ -175,7 +193,7 @@ public final class Decoder {
             if (mod == 3 || (form.flags & Form.MOD_IGNORED) != 0) {
                 d.rm = (modrm & 7) | rexB;
             } else {
-                decodeMemory(c, d, modrm, rex, rexX, rexB, seg);
+                decodeMemory(c, d, modrm, rex, rexX, rexB, seg, m64);
             }
         }
         if (d.lock() && (!form.lockable() || !d.hasMem)) {
@@ -230,7 +248,8 @@ public final class Decoder {
     }
 
     /** ModRM/SIB memory operand (SDM Vol. 2 tables 2-2 and 2-3, with the 64-bit RIP-relative row). */
-    private static void decodeMemory(Cursor c, DecodedInsn d, int modrm, int rex, int rexX, int rexB, int seg) {
+    private static void decodeMemory(Cursor c, DecodedInsn d, int modrm, int rex, int rexX, int rexB, int seg,
+                                     boolean m64) {
         int mod = modrm >> 6;
         int rm = modrm & 7;
         d.hasMem = true;
@@ -248,7 +267,7 @@ public final class Decoder {
                 d.base = base | rexB;
             }
         } else if (rm == 5 && mod == 0) {
-            d.ripRelative = true;
+            d.ripRelative = m64; // outside 64-bit mode: an absolute disp32
             dispIs32 = true;
         } else {
             d.base = rm | rexB;

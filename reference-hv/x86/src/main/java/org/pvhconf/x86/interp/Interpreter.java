@@ -1,6 +1,8 @@
 package org.pvhconf.x86.interp;
 
 import org.pvhconf.x86.cpu.Cpu;
+import org.pvhconf.x86.cpu.SegReg;
+import org.pvhconf.x86.cpu.Segment;
 import org.pvhconf.x86.cpu.VmExit;
 import org.pvhconf.x86.decode.DecodedInsn;
 import org.pvhconf.x86.decode.Decoder;
@@ -76,11 +78,13 @@ public final class Interpreter implements Cpu.Engine {
             cpu.interruptShadow = false;
             try {
                 boolean singleStep = (cpu.rflags & RFlags.TF) != 0;
-                DecodedInsn d = fetchAndDecode(cpu, rip);
+                boolean m64 = cpu.is64BitMode();
+                DecodedInsn d = fetchAndDecode(cpu, rip, m64);
                 env.begin();
                 ops.begin(d);
                 Semantics.of(d.form).emit(d, ops);
-                cpu.rip = env.jumped ? env.target : rip + d.length;
+                long next = env.jumped ? env.target : rip + d.length;
+                cpu.rip = m64 ? next : next & 0xFFFFFFFFL;
                 if (env.noRetire) {
                     stalls++;
                 } else {
@@ -117,10 +121,22 @@ public final class Interpreter implements Cpu.Engine {
         Delivery.escalate(env, Fault.DB, -1, 0, Delivery.Source.EXCEPTION, cpu.rip);
     }
 
-    private DecodedInsn fetchAndDecode(Cpu cpu, long rip) {
+    /**
+     * Fetches and decodes at RIP: in 64-bit mode at the linear RIP; in a 32-bit code segment at
+     * CS.base + EIP (32-bit wrap). 16-bit code segments are not implemented: #UD.
+     */
+    private DecodedInsn fetchAndDecode(Cpu cpu, long rip, boolean m64) {
         boolean user = cpu.cpl() == 3;
         Mmu mmu = env.mmu;
-        return Decoder.decode(i -> mmu.fetch(rip + i, user));
+        if (m64) {
+            return Decoder.decode(i -> mmu.fetch(rip + i, user));
+        }
+        Segment cs = cpu.seg[SegReg.CS.ordinal()];
+        if ((cs.ar & (1 << 14)) == 0) {
+            throw Fault.ud();
+        }
+        long base = cs.base;
+        return Decoder.decode(i -> mmu.fetch((base + ((rip + i) & 0xFFFFFFFFL)) & 0xFFFFFFFFL, user), 32);
     }
 
     @Override

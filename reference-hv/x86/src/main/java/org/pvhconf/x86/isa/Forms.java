@@ -150,7 +150,7 @@ public final class Forms {
         t.add("0F B7 /r | MOVZX_R$_RM16 |");
         t.add("0F BE /r | MOVSX_R$_RM8 |");
         t.add("0F BF /r | MOVSX_R$_RM16 |");
-        t.add("63 /r | MOVSXD_R16_RM16,MOVSXD_R32_RM32,MOVSXD_R64_RM32 |");
+        t.add("63 /r | MOVSXD_R16_RM16,MOVSXD_R32_RM32,MOVSXD_R64_RM32 | o64");
         t.add("8D /r | LEA_R$_M | m");
         t.add("86 /r | XCHG_RM8_R8 | L");
         t.add("87 /r | XCHG_RM$_R$ | L");
@@ -189,13 +189,13 @@ public final class Forms {
         }
         t.add("EB | JMP_REL8 | f64");
         t.add("E9 | JMP_REL32 | f64");
-        t.add("FF /4 | JMP_RM64 | f64");
-        t.add("E8 | CALL_REL32 | f64");
+        t.add("FF /4 | JMP_RM64 | f64 o64");
+        t.add("E8 | CALL_REL32 | f64 o64");
         t.add("FF /3 | CALLF_M1616,CALLF_M1632,CALLF_M1664 | m");
         t.add("FF /5 | JMPF_M1616,JMPF_M1632,JMPF_M1664 | m");
-        t.add("FF /2 | CALL_RM64 | f64");
-        t.add("C3 | RET | f64");
-        t.add("C2 | RET_IMM16 | f64");
+        t.add("FF /2 | CALL_RM64 | f64 o64");
+        t.add("C3 | RET | f64 o64");
+        t.add("C2 | RET_IMM16 | f64 o64");
         t.add("CB | RETFW,RETFD,RETFQ |");
         t.add("CA | RETFW_IMM16,RETFD_IMM16,RETFQ_IMM16 |");
         t.add("E0 | LOOPNE_REL8 | f64");
@@ -261,7 +261,7 @@ public final class Forms {
         t.add("0F 01 D9 | VMMCALL | np");
         t.add("0F 01 D0 | XGETBV | np");
         t.add("0F 01 D1 | XSETBV | np");
-        t.add("0F 01 F8 | SWAPGS | np");
+        t.add("0F 01 F8 | SWAPGS | np o64");
         t.add("0F 01 F9 | RDTSCP | np");
         t.add("0F 01 /0 | SGDT_M | m");
         t.add("0F 01 /1 | SIDT_M | m");
@@ -283,6 +283,7 @@ public final class Forms {
         t.add("0F 30 | WRMSR |");
         t.add("0F 31 | RDTSC |");
         t.add("0F 32 | RDMSR |");
+        legacy(t);
         t.add("0F 20 /r | MOV_R64_CR | rr");
         t.add("0F 22 /r | MOV_CR_R64 | rr");
         t.add("0F 21 /r | MOV_R64_DR | rr");
@@ -292,6 +293,46 @@ public final class Forms {
         t.add("0F AE E8 | LFENCE | np");
         t.add("0F AE F0 | MFENCE | np");
         t.add("0F AE F8 | SFENCE | np");
+    }
+
+    /**
+     * Forms that exist only outside 64-bit mode (flag {@code i64}; SDM Vol. 2 appendix A marks them
+     * i64): the one-byte INC/DEC, the 32-bit stack and near-branch forms (in 64-bit mode those are
+     * the d64/f64 forms above), segment-register pushes and pops, direct far JMP/CALL, INTO. A
+     * trailing size token ({@code _32}) names the 32-bit-mode variant of a 64-bit form.
+     */
+    private static void legacy(List<String> t) {
+        t.add("40+r | INC_R16,INC_R32,INC_R32 | i64");
+        t.add("48+r | DEC_R16,DEC_R32,DEC_R32 | i64");
+        t.add("50+r | PUSH_R32 | i64");
+        t.add("58+r | POP_R32 | i64");
+        t.add("FF /6 | PUSH_RM32 | i64");
+        t.add("8F /0 | POP_RM32 | i64");
+        t.add("6A | PUSHD_IMM8 | i64");
+        t.add("68 | PUSHD_IMM32 | i64");
+        t.add("0F A0 | PUSHD_FS | i64");
+        t.add("0F A1 | POPD_FS | i64");
+        t.add("0F A8 | PUSHD_GS | i64");
+        t.add("0F A9 | POPD_GS | i64");
+        t.add("06 | PUSHW_ES,PUSHD_ES,PUSHD_ES | i64");
+        t.add("07 | POPW_ES,POPD_ES,POPD_ES | i64");
+        t.add("0E | PUSHW_CS,PUSHD_CS,PUSHD_CS | i64");
+        t.add("16 | PUSHW_SS,PUSHD_SS,PUSHD_SS | i64");
+        t.add("17 | POPW_SS,POPD_SS,POPD_SS | i64");
+        t.add("1E | PUSHW_DS,PUSHD_DS,PUSHD_DS | i64");
+        t.add("1F | POPW_DS,POPD_DS,POPD_DS | i64");
+        t.add("9C | PUSHFD | i64");
+        t.add("9D | POPFD | i64");
+        t.add("C8 | ENTERD_IMM16_IMM8 | i64");
+        t.add("C9 | LEAVED | i64");
+        t.add("E8 | CALL_REL32_32 | i64");
+        t.add("FF /2 | CALL_RM16_32,CALL_RM32_32,CALL_RM32_32 | i64");
+        t.add("FF /4 | JMP_RM16_32,JMP_RM32_32,JMP_RM32_32 | i64");
+        t.add("C3 | RET_32 | i64");
+        t.add("C2 | RET_IMM16_32 | i64");
+        t.add("EA | JMPF_IMM16_IMM16,JMPF_IMM32_IMM16,JMPF_IMM32_IMM16 | i64");
+        t.add("9A | CALLF_IMM16_IMM16,CALLF_IMM32_IMM16,CALLF_IMM32_IMM16 | i64");
+        t.add("CE | INTO | i64");
     }
 
     private static String hex(int b) {
@@ -353,6 +394,8 @@ public final class Forms {
                 case "x" -> flags |= Form.REG_ONLY;
                 case "rr" -> flags |= Form.MOD_IGNORED;
                 case "np" -> flags |= Form.NO_PREFIX;
+                case "i64" -> flags |= Form.INVALID_64;
+                case "o64" -> flags |= Form.ONLY_64;
                 case "d64" -> rule = Form.SizeRule.DEFAULT64;
                 case "f64" -> rule = Form.SizeRule.FORCE64;
                 default -> throw new IllegalArgumentException("bad flag " + f + " in " + line);
@@ -395,8 +438,8 @@ public final class Forms {
         List<Operand> ops = new ArrayList<>();
         String[] toks = name.split("_");
         for (int k = 1; k < toks.length; k++) {
-            if (toks[k].startsWith("0F")) {
-                continue; // disambiguating suffix (RESERVEDNOP_..._0F18), not an operand
+            if (toks[k].startsWith("0F") || k == toks.length - 1 && toks[k].equals("32")) {
+                continue; // disambiguating suffix (RESERVEDNOP_..._0F18, CALL_REL32_32), not an operand
             }
             ops.add(Operand.parse(toks[k]));
         }
@@ -410,7 +453,7 @@ public final class Forms {
     private static int firstSize(String name) {
         String[] toks = name.split("_");
         for (int k = 1; k < toks.length; k++) {
-            if (toks[k].startsWith("0F")) {
+            if (toks[k].startsWith("0F") || k == toks.length - 1 && toks[k].equals("32")) {
                 continue;
             }
             Operand o = Operand.parse(toks[k]);

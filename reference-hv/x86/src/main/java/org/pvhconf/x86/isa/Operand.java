@@ -27,6 +27,10 @@ public record Operand(OpKind kind, int size, int fixed) {
             case "SREG": return new Operand(OpKind.SREG, 16, -1);
             case "CR": return new Operand(OpKind.CR, 64, -1);
             case "DR": return new Operand(OpKind.DR, 64, -1);
+            case "ES": return new Operand(OpKind.FIXED_SREG, 16, 0);
+            case "CS": return new Operand(OpKind.FIXED_SREG, 16, 1);
+            case "SS": return new Operand(OpKind.FIXED_SREG, 16, 2);
+            case "DS": return new Operand(OpKind.FIXED_SREG, 16, 3);
             case "FS": return new Operand(OpKind.FIXED_SREG, 16, 4);
             case "GS": return new Operand(OpKind.FIXED_SREG, 16, 5);
             default: break;

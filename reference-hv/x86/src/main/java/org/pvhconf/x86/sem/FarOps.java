@@ -32,11 +32,37 @@ public final class FarOps {
         return 0;
     }
 
+    /** JMP far ptr16:16 / ptr16:32 (EA, outside 64-bit mode): the pointer is the instruction's immediates. */
+    public static long farJumpDirect(Env env, DecodedInsn d, long arg) {
+        transfer(env, d, d.imm & (d.opSize == 16 ? 0xFFFF : 0xFFFFFFFFL), (int) d.imm2 & 0xFFFF, false);
+        return 0;
+    }
+
+    /** CALL far ptr16:16 / ptr16:32 (9A, outside 64-bit mode). */
+    public static long farCallDirect(Env env, DecodedInsn d, long arg) {
+        transfer(env, d, d.imm & (d.opSize == 16 ? 0xFFFF : 0xFFFFFFFFL), (int) d.imm2 & 0xFFFF, true);
+        return 0;
+    }
+
+    /** INTO (outside 64-bit mode): #OF as a trap (next EIP pushed) when OF is set; else nothing. */
+    public static long into(Env env, DecodedInsn d, long arg) {
+        if ((env.cpu.rflags & org.pvhconf.x86.isa.RFlags.OF) != 0) {
+            Delivery.deliver(env, Fault.OF, -1, 0, Delivery.Source.SOFTWARE, env.cpu.rip + d.length);
+            env.jump(env.cpu.rip);
+        }
+        return 0;
+    }
+
     private static void transfer(Env env, DecodedInsn d, long ea, boolean call) {
-        Cpu cpu = env.cpu;
         int slot = d.opSize;
         long offset = env.read(d.segment, ea, slot);
         int selector = (int) env.read(d.segment, ea + slot / 8, 16);
+        transfer(env, d, offset, selector, call);
+    }
+
+    private static void transfer(Env env, DecodedInsn d, long offset, int selector, boolean call) {
+        Cpu cpu = env.cpu;
+        int slot = d.opSize;
         long desc = checkCode(env, selector);
         int ar = Segments.ar(desc);
         int cpl = cpu.cpl();

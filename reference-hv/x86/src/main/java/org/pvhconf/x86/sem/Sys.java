@@ -50,7 +50,10 @@ public enum Sys {
     STRING(StringOps.class, "string", true, StringOps::string),
     XSETBV(SysOps.class, "xsetbv", true, SysOps::xsetbv),
     FAR_JUMP(FarOps.class, "farJump", true, FarOps::farJump),
-    FAR_CALL(FarOps.class, "farCall", true, FarOps::farCall);
+    FAR_CALL(FarOps.class, "farCall", true, FarOps::farCall),
+    FAR_JUMP_DIRECT(FarOps.class, "farJumpDirect", true, FarOps::farJumpDirect),
+    FAR_CALL_DIRECT(FarOps.class, "farCallDirect", true, FarOps::farCallDirect),
+    INTO(FarOps.class, "into", true, FarOps::into);
 
     /** The interpreter's view of the call. */
     @FunctionalInterface

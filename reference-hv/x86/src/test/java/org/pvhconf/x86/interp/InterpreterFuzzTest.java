@@ -7,8 +7,8 @@ import org.pvhconf.x86.cpu.VmExit;
 import org.pvhconf.x86.testing.TestMachine;
 
 /**
- * Coverage-guided fuzzing of the whole CPU over raw instruction bytes: any byte sequence, at CPL 0 or
- * 3, with random registers and a few control-register variations, must run to a {@link VmExit}
+ * Coverage-guided fuzzing of the whole CPU over raw instruction bytes: any byte sequence, in 64-bit
+ * mode or 32-bit protected mode, at CPL 0 or 3, with random registers and a few control-register variations, must run to a {@link VmExit}
  * without a Java exception (assertions on, so the {@code Ops} call-order checks are fuzzed too).
  * A decode or execute failure must be a guest exception, delivered through the test IDT.
  *
@@ -21,8 +21,8 @@ class InterpreterFuzzTest {
 
     @FuzzTest(maxDuration = "60s")
     void rawBytes_neverThrowJavaExceptions(FuzzedDataProvider data) {
-        TestMachine m = new TestMachine().withDescriptorTables();
-        int mode = data.consumeInt(0, 7);
+        int mode = data.consumeInt(0, 15);
+        TestMachine m = (mode & 8) != 0 ? new TestMachine().withProtectedMode32() : new TestMachine().withDescriptorTables();
         for (int i = 0; i < 16; i++) {
             if (i != 4) {
                 m.cpu.gpr[i] = data.consumeBoolean() ? data.consumeLong() : data.consumeInt(-0x100, 0x20000);
@@ -36,7 +36,11 @@ class InterpreterFuzzTest {
         byte[] code = data.consumeRemainingAsBytes();
         m.write(CODE, code);
         m.cpu.rip = CODE;
-        if ((mode & 1) != 0) {
+        if ((mode & 9) == 9) {
+            m.cpu.segment(SegReg.CS).set(TestMachine.USER_CODE32, 0, 0xFFFFFFFF, 0xC0FB);
+            m.cpu.segment(SegReg.SS).set(TestMachine.USER_DATA32, 0, 0xFFFFFFFF, 0xC0F3);
+            m.cpu.gpr[4] = 0x70000;
+        } else if ((mode & 1) != 0) {
             m.setPte(CODE, CODE | 0x67);
             m.enterUser(CODE, 0x70000);
             m.cpu.segment(SegReg.DS).set(TestMachine.USER_DS, 0, 0xFFFFFFFF, 0xC0F3);
