@@ -28,6 +28,10 @@ public final class Cpu {
     public int gdtrLimit, idtrLimit;
     public long kernelGsBase, star, lstar, cstar, sfmask, pat = 0x0007040600070406L, apicBase = 0xFEE00900L;
     public long tscOffset;
+    /** XMM0..15: register n is {@code xmm[2n]} (bits 63:0) and {@code xmm[2n+1]} (bits 127:64). */
+    public final long[] xmm = new long[32];
+    /** MXCSR, and the x87 control, status and abridged tag words as FXSAVE stores them (there is no x87 unit). */
+    public int mxcsr = 0x1F80, fcw = 0x37F, fsw, ftw;
     /** XCR0 (XSETBV/XGETBV): bit 0 x87, bit 1 SSE; x87 is always set. */
     public long xcr0 = 1;
     /** Set for the one instruction after STI or MOV SS / POP SS: no interrupt is taken before it retires. */

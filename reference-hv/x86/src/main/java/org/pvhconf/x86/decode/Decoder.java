@@ -129,7 +129,8 @@ public final class Decoder {
         int eff = 0;
         for (Form f : cands) {
             if (f.mandatoryPrefix == 0xF3 && rep != 0xF3 || f.mandatoryPrefix == 0xF2 && rep != 0xF2
-                    || f.mandatoryPrefix == 0x66 && (prefixes & DecodedInsn.P_66) == 0) {
+                    || f.mandatoryPrefix == 0x66 && ((prefixes & DecodedInsn.P_66) == 0 || rep != 0)) {
+                // F2/F3 outrank 66 as a mandatory prefix (66 F3 0F 6F is MOVDQU)
                 continue;
             }
             if ((f.flags & (m64 ? Form.INVALID_64 : Form.ONLY_64)) != 0) {

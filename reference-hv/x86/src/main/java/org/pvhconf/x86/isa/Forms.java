@@ -284,6 +284,7 @@ public final class Forms {
         t.add("0F 31 | RDTSC |");
         t.add("0F 32 | RDMSR |");
         legacy(t);
+        sse(t);
         t.add("0F 20 /r | MOV_R64_CR | rr");
         t.add("0F 22 /r | MOV_CR_R64 | rr");
         t.add("0F 21 /r | MOV_R64_DR | rr");
@@ -333,6 +334,33 @@ public final class Forms {
         t.add("EA | JMPF_IMM16_IMM16,JMPF_IMM32_IMM16,JMPF_IMM32_IMM16 | i64");
         t.add("9A | CALLF_IMM16_IMM16,CALLF_IMM32_IMM16,CALLF_IMM32_IMM16 | i64");
         t.add("CE | INTO | i64");
+    }
+
+    /**
+     * The SSE/SSE2 subset kernels use early (moves, the logical ops) and the state instructions.
+     * Without a mandatory prefix these opcodes are MMX or other SSE forms, which are #UD here.
+     */
+    private static void sse(List<String> t) {
+        t.add("0F 28 /r | MOVAPS_XMM_XMMRM128 | np");
+        t.add("0F 29 /r | MOVAPS_XMMRM128_XMM | np");
+        t.add("0F 10 /r | MOVUPS_XMM_XMMRM128 | np");
+        t.add("0F 11 /r | MOVUPS_XMMRM128_XMM | np");
+        t.add("66 0F 6F /r | MOVDQA_XMM_XMMRM128 |");
+        t.add("66 0F 7F /r | MOVDQA_XMMRM128_XMM |");
+        t.add("F3 0F 6F /r | MOVDQU_XMM_XMMRM128 |");
+        t.add("F3 0F 7F /r | MOVDQU_XMMRM128_XMM |");
+        t.add("66 0F 6E /r | MOVD_XMM_RM32,MOVD_XMM_RM32,MOVQ_XMM_RM64 |");
+        t.add("66 0F 7E /r | MOVD_RM32_XMM,MOVD_RM32_XMM,MOVQ_RM64_XMM |");
+        t.add("F3 0F 7E /r | MOVQ_XMM_XMMRM64 |");
+        t.add("66 0F D6 /r | MOVQ_XMMRM64_XMM |");
+        t.add("66 0F EF /r | PXOR_XMM_XMMRM128 |");
+        t.add("66 0F EB /r | POR_XMM_XMMRM128 |");
+        t.add("66 0F DB /r | PAND_XMM_XMMRM128 |");
+        t.add("66 0F DF /r | PANDN_XMM_XMMRM128 |");
+        t.add("0F AE /0 | FXSAVE_M | m np");
+        t.add("0F AE /1 | FXRSTOR_M | m np");
+        t.add("0F AE /2 | LDMXCSR_M32 | m np");
+        t.add("0F AE /3 | STMXCSR_M32 | m np");
     }
 
     private static String hex(int b) {

@@ -32,6 +32,9 @@ public record Operand(OpKind kind, int size, int fixed) {
             case "SS": return new Operand(OpKind.FIXED_SREG, 16, 2);
             case "DS": return new Operand(OpKind.FIXED_SREG, 16, 3);
             case "FS": return new Operand(OpKind.FIXED_SREG, 16, 4);
+            case "XMM": return new Operand(OpKind.XMM, 128, -1);
+            case "XMMRM128": return new Operand(OpKind.XMM_RM, 128, -1);
+            case "XMMRM64": return new Operand(OpKind.XMM_RM, 64, -1);
             case "GS": return new Operand(OpKind.FIXED_SREG, 16, 5);
             default: break;
         }

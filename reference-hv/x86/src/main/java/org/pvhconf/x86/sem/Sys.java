@@ -53,7 +53,13 @@ public enum Sys {
     FAR_CALL(FarOps.class, "farCall", true, FarOps::farCall),
     FAR_JUMP_DIRECT(FarOps.class, "farJumpDirect", true, FarOps::farJumpDirect),
     FAR_CALL_DIRECT(FarOps.class, "farCallDirect", true, FarOps::farCallDirect),
-    INTO(FarOps.class, "into", true, FarOps::into);
+    INTO(FarOps.class, "into", true, FarOps::into),
+    SSE_MOVE(SseOps.class, "move", false, SseOps::move),
+    SSE_LOGIC(SseOps.class, "logic", false, SseOps::logic),
+    FXSAVE(SseOps.class, "fxsave", false, SseOps::fxsave),
+    FXRSTOR(SseOps.class, "fxrstor", false, SseOps::fxrstor),
+    LDMXCSR(SseOps.class, "ldmxcsr", false, SseOps::ldmxcsr),
+    STMXCSR(SseOps.class, "stmxcsr", false, SseOps::stmxcsr);
 
     /** The interpreter's view of the call. */
     @FunctionalInterface

@@ -19,6 +19,16 @@ final class SystemSem {
         simple(r, Sys.XGETBV, "XGETBV");
         simple(r, Sys.XSETBV, "XSETBV");
         r.add("JMPF", (d, o) -> o.sys(Sys.FAR_JUMP, Operands.ea(d, o)));
+        for (String m : new String[] {"MOVAPS", "MOVUPS", "MOVDQA", "MOVDQU", "MOVD", "MOVQ"}) {
+            r.add(m, (d, o) -> o.sys(Sys.SSE_MOVE, d.hasMem ? Operands.ea(d, o) : o.imm(0)));
+        }
+        for (String m : new String[] {"PXOR", "POR", "PAND", "PANDN"}) {
+            r.add(m, (d, o) -> o.sys(Sys.SSE_LOGIC, d.hasMem ? Operands.ea(d, o) : o.imm(0)));
+        }
+        r.add("FXSAVE", (d, o) -> o.sys(Sys.FXSAVE, Operands.ea(d, o)));
+        r.add("FXRSTOR", (d, o) -> o.sys(Sys.FXRSTOR, Operands.ea(d, o)));
+        r.add("LDMXCSR", (d, o) -> o.sys(Sys.LDMXCSR, Operands.ea(d, o)));
+        r.add("STMXCSR", (d, o) -> o.sys(Sys.STMXCSR, Operands.ea(d, o)));
         r.add("CALLF", (d, o) -> o.sys(Sys.FAR_CALL, Operands.ea(d, o)));
         simple(r, Sys.PRIVILEGED_NOP, "WBINVD", "INVD");
         simple(r, Sys.SWAPGS, "SWAPGS");

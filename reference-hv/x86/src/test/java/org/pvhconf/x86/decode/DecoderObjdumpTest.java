@@ -265,6 +265,8 @@ class DecoderObjdumpTest {
             case "movabs" -> "mov";
             case "callf" -> "call";
             case "jmpf" -> "jmp";
+            case "fxsave64" -> "fxsave";
+            case "fxrstor64" -> "fxrstor";
             default -> m;
         };
     }
@@ -291,6 +293,8 @@ class DecoderObjdumpTest {
                 case FIXED_SREG -> "s" + o.fixed();
                 case CR -> "cr" + d.reg;
                 case DR -> "dr" + d.reg;
+                case XMM -> "x" + d.reg;
+                case XMM_RM -> d.rm >= 0 ? "x" + d.rm : memory(d);
                 default -> "imm";
             });
         }
@@ -314,7 +318,7 @@ class DecoderObjdumpTest {
         if (d.form.mnemonic.equals("RESERVEDNOP")) {
             return "hint-nop";
         }
-        if (d.form.mnemonic.equals("NOP") && (m.equals("xchg") && ops.matches("(ax|eax),(ax|eax)") || m.equals("nop"))) {
+        if (d.form.mnemonic.equals("NOP") && (m.equals("xchg") && ops.matches("(ax|eax|rax),(ax|eax|rax)") || m.equals("nop"))) {
             return "nop";
         }
         if (d.form.operands.isEmpty() || m.equals("nop") || m.equals("xlat")) {
@@ -365,6 +369,9 @@ class DecoderObjdumpTest {
             if (op.equals(SEGS[i])) {
                 return "s" + i;
             }
+        }
+        if (op.matches("xmm\\d+")) {
+            return "x" + op.substring(3);
         }
         if (op.matches("cr\\d+")) {
             return op;
