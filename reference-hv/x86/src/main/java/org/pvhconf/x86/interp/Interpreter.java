@@ -38,6 +38,21 @@ import org.pvhconf.x86.sem.Semantics;
 public final class Interpreter implements Cpu.Engine {
     private static final int STALL_LIMIT = 1024;
 
+    /**
+     * Decoded-instruction cache, direct-mapped on the linear address and keyed by the guest frame
+     * (the frame array the p2m gave: its guest-physical page), the offset in it and the mode. An entry
+     * keeps the instruction's bytes and is used only while the frame still holds them, so a write to
+     * the code page (self-modifying code, a loader) needs no invalidation hook. Fetch permissions
+     * are still checked through the TLB at every instruction; instructions that may cross a page
+     * are not cached.
+     */
+    private static final int CACHE_SIZE = 4096;
+    private final DecodedInsn[] cachedInsn = new DecodedInsn[CACHE_SIZE];
+    private final byte[][] cachedFrame = new byte[CACHE_SIZE][];
+    private final int[] cachedOffset = new int[CACHE_SIZE];
+    private final int[] cachedMode = new int[CACHE_SIZE];
+    private final byte[][] cachedBytes = new byte[CACHE_SIZE][15];
+
     private Cpu bound;
     private Env env;
     private InterpOps ops;
@@ -128,15 +143,51 @@ public final class Interpreter implements Cpu.Engine {
     private DecodedInsn fetchAndDecode(Cpu cpu, long rip, boolean m64) {
         boolean user = cpu.cpl() == 3;
         Mmu mmu = env.mmu;
+        long linear;
         if (m64) {
-            return Decoder.decode(i -> mmu.fetch(rip + i, user));
+            linear = rip;
+        } else {
+            Segment cs = cpu.seg[SegReg.CS.ordinal()];
+            if ((cs.ar & (1 << 14)) == 0) {
+                throw Fault.ud();
+            }
+            linear = (cs.base + rip) & 0xFFFFFFFFL;
         }
-        Segment cs = cpu.seg[SegReg.CS.ordinal()];
-        if ((cs.ar & (1 << 14)) == 0) {
-            throw Fault.ud();
+        int mode = m64 ? 64 : 32;
+        int off = (int) (linear & 0xFFF);
+        if (off > 4096 - 15) {
+            return decodeAt(mmu, linear, user, mode); // may cross into the next page: not cached
         }
-        long base = cs.base;
-        return Decoder.decode(i -> mmu.fetch((base + ((rip + i) & 0xFFFFFFFFL)) & 0xFFFFFFFFL, user), 32);
+        byte[] frame = mmu.frame(linear, org.pvhconf.x86.cpu.GuestPhysMemory.FETCH, user);
+        int slot = (int) (linear ^ (linear >>> 12)) & (CACHE_SIZE - 1);
+        DecodedInsn d = cachedInsn[slot];
+        if (d != null && cachedFrame[slot] == frame && cachedOffset[slot] == off && cachedMode[slot] == mode
+                && sameBytes(frame, off, cachedBytes[slot], d.length)) {
+            return d;
+        }
+        d = decodeAt(mmu, linear, user, mode);
+        cachedInsn[slot] = d;
+        cachedFrame[slot] = frame;
+        cachedOffset[slot] = off;
+        cachedMode[slot] = mode;
+        System.arraycopy(frame, off, cachedBytes[slot], 0, d.length);
+        return d;
+    }
+
+    private static DecodedInsn decodeAt(Mmu mmu, long linear, boolean user, int mode) {
+        if (mode == 64) {
+            return Decoder.decode(i -> mmu.fetch(linear + i, user));
+        }
+        return Decoder.decode(i -> mmu.fetch((linear + i) & 0xFFFFFFFFL, user), 32);
+    }
+
+    private static boolean sameBytes(byte[] frame, int off, byte[] saved, int n) {
+        for (int i = 0; i < n; i++) {
+            if (frame[off + i] != saved[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
