@@ -36,7 +36,8 @@ import org.pvhconf.x86.testing.TestMachine;
  * {@code mvn -Pdifferential-long -pl reference-hv/x86 -am verify} (see the README).
  */
 class HostDifferentialTest {
-    private static final int SLOTS = 16; // the GPRs; RSP's slot carries RFLAGS
+    private static final int SLOTS = 16 + 32; // the GPRs (RSP's slot carries RFLAGS), then XMM0..15 as lo/hi pairs
+    private static final int XMM = 16;
     private static final int FLAGS = 4;
     private static final int PAGE = 1 << 16;
     /** Where the data buffer sits in the mapping (RIP-relative operands reach it from the code). */
@@ -81,20 +82,31 @@ class HostDifferentialTest {
         assertTrue(n >= 500_000, "compared " + n);
     }
 
+    /** With the SSE subset mixed in: XMM registers are loaded, compared and stored too. */
+    @Test
+    void randomSequencesWithSse_matchHost_seed0x55e() {
+        long n = compare(0x55e, 1500, 64, true);
+        assertTrue(n >= 150_000, "compared " + n);
+    }
+
     /** The opt-in long run; {@code -Dpvhconf.differential.sequences=N}, seed {@code -Dpvhconf.differential.seed}. */
     @Test
     @EnabledIfSystemProperty(named = "pvhconf.differential.sequences", matches = "\\d+")
     void longRun_matchesHost_seedFromProperty() {
         long seed = Long.decode(System.getProperty("pvhconf.differential.seed", "0xC0FFEE"));
         int sequences = Integer.parseInt(System.getProperty("pvhconf.differential.sequences"));
-        long total = compare(seed, sequences, 64);
+        long total = compare(seed, sequences, 64, true);
         System.out.printf("HostDifferentialTest long run: seed %#x, %d sequences, %d instructions compared, 0 mismatches%n",
                 seed, sequences, total);
     }
 
     /** Runs {@code sequences} random sequences; returns how many instructions were compared. */
     private long compare(long seed, int sequences, int length) {
-        RandomInsn gen = new RandomInsn(seed, ORIGIN, DATA);
+        return compare(seed, sequences, length, false);
+    }
+
+    private long compare(long seed, int sequences, int length, boolean sse) {
+        RandomInsn gen = new RandomInsn(seed, ORIGIN, DATA, sse);
         Memory buf = new Memory(SLOTS * 8L);
         long total = 0;
         List<String> failures = new ArrayList<>();
@@ -104,6 +116,9 @@ class HostDifferentialTest {
             long[] regs = new long[SLOTS];
             for (int i = 0; i < 16; i++) {
                 regs[i] = i == FLAGS ? gen.flags() : gen.value();
+            }
+            for (int i = XMM; i < SLOTS; i++) {
+                regs[i] = gen.value();
             }
             regs[RandomInsn.BASE] = pageAddress + DATA;
             byte[] data = gen.data();
@@ -146,12 +161,15 @@ class HostDifferentialTest {
             }
         }
         m.cpu.rflags = 0x202 | regs[FLAGS];
+        m.cpu.cr4 |= 1 << 9; // OSFXSR
+        System.arraycopy(regs, XMM, m.cpu.xmm, 0, 32);
         VmExit e = m.run(1_000_000);
         assertEquals(VmExit.Reason.HLT, e.reason(), () -> "interpreter stopped early at " + Long.toHexString(m.cpu.rip)
                 + " (" + (m.cpu.rip - pageAddress - ORIGIN) + " bytes into " + HexFormat.of().formatHex(body) + ")");
         long[] out = new long[SLOTS + RandomInsn.DATA_SIZE / 8];
         System.arraycopy(m.cpu.gpr, 0, out, 0, 16);
         out[FLAGS] = m.cpu.rflags;
+        System.arraycopy(m.cpu.xmm, 0, out, XMM, 32);
         for (int i = 0; i < RandomInsn.DATA_SIZE / 8; i++) {
             out[SLOTS + i] = m.read64(GPA + DATA + 8L * i);
         }
@@ -211,6 +229,12 @@ class HostDifferentialTest {
             sb.append(String.format(" flags host=%03x interp=%03x", host[FLAGS] & (RFlags.ARITH | RFlags.DF),
                     mine[FLAGS] & (RFlags.ARITH | RFlags.DF)));
         }
+        for (int i = XMM; i < SLOTS; i++) {
+            if (host[i] != mine[i]) {
+                sb.append(String.format(" xmm%d.%s host=%016x interp=%016x", (i - XMM) / 2, (i & 1) == 0 ? "lo" : "hi",
+                        host[i], mine[i]));
+            }
+        }
         for (int i = SLOTS; i < host.length; i++) {
             if (host[i] != mine[i]) {
                 sb.append(String.format(" data+%d host=%016x interp=%016x", 8 * (i - SLOTS), host[i], mine[i]));
@@ -239,6 +263,9 @@ class HostDifferentialTest {
         o.write(0x57); // push rdi (guest value)
         o.writeBytes(new byte[] {0x48, (byte) 0x8B, 0x7C, 0x24, 0x08}); // mov rdi, [rsp+8]
         o.writeBytes(new byte[] {(byte) 0x8F, 0x47, 7 * 8}); // pop qword [rdi+56]
+        for (int x = 0; x < 16; x++) {
+            xmmMove(o, x, 0x7F); // movdqu [rdi + 128 + 16x], xmmx
+        }
         for (int r = 0; r < 16; r++) {
             if (r != 4 && r != 7) {
                 o.write(0x48 | (r >= 8 ? 4 : 0));
@@ -274,6 +301,9 @@ class HostDifferentialTest {
         o.write(0x57); // push rdi (the buffer)
         o.writeBytes(new byte[] {(byte) 0xFF, 0x77, FLAGS * 8}); // push qword [rdi+32]
         o.write(0x9D); // popfq
+        for (int x = 0; x < 16; x++) {
+            xmmMove(o, x, 0x6F); // movdqu xmmx, [rdi + 128 + 16x]
+        }
         for (int r = 0; r < 16; r++) {
             if (r != 4 && r != 7) {
                 movRegFromRdi(o, r);
@@ -281,6 +311,17 @@ class HostDifferentialTest {
         }
         movRegFromRdi(o, 7);
         return o.toByteArray();
+    }
+
+    /** movdqu between XMM {@code x} and [rdi + 8 * XMM + 16x] (opcode 6F loads, 7F stores). */
+    private static void xmmMove(ByteArrayOutputStream o, int x, int opcode) {
+        o.write(0xF3);
+        if (x >= 8) {
+            o.write(0x44);
+        }
+        o.writeBytes(new byte[] {0x0F, (byte) opcode, (byte) (0x87 | (x & 7) << 3)});
+        int disp = 8 * XMM + 16 * x;
+        o.writeBytes(new byte[] {(byte) disp, (byte) (disp >>> 8), 0, 0});
     }
 
     /** mov r64, [rdi + 8r] */

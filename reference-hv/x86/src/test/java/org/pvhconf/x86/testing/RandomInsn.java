@@ -33,7 +33,15 @@ public final class RandomInsn {
     private boolean noRex;
     private final List<Integer> checkpoints = new ArrayList<>();
 
+    /** Also emit the SSE subset (XMM registers then take part in the comparison). */
+    private final boolean sse;
+
     public RandomInsn(long seed, int origin, int dataOffset) {
+        this(seed, origin, dataOffset, false);
+    }
+
+    public RandomInsn(long seed, int origin, int dataOffset, boolean sse) {
+        this.sse = sse;
         this.r = new SplittableRandom(seed);
         this.origin = origin;
         this.dataOffset = dataOffset;
@@ -254,7 +262,7 @@ public final class RandomInsn {
         mode(size);
         int w = size == 8 ? 0 : 1;
         int immz = size == 8 ? 1 : size == 16 ? 2 : 4;
-        switch (r.nextInt(30)) {
+        switch (r.nextInt(sse ? 33 : 30)) {
             case 0, 1 -> { // ALU r/m, r
                 int op = r.nextInt(8);
                 emit(size, new int[] {op * 8 + w}, reg(size), true, reg(size), 0, 0, MEM_OK | (op != 7 ? LOCK_OK : 0));
@@ -491,12 +499,40 @@ public final class RandomInsn {
             case 27, 28 -> {
                 return string(size);
             }
+            case 30, 31, 32 -> {
+                return sse();
+            }
             default -> { // memory-only forms of the ALU with a register source, all sizes, RIP-relative too
                 int op = r.nextInt(8);
                 emit(size, new int[] {op * 8 + w}, reg(size), true, 0, 0, 0, MEM_ONLY | (op != 7 ? LOCK_OK : 0));
                 return op == 1 || op == 4 || op == 6;
             }
         }
+    }
+
+    /**
+     * One instruction of the SSE subset: MOVAPS/MOVUPS/MOVDQA/MOVDQU in both directions, MOVD/MOVQ
+     * with general registers, MOVQ xmm/m64, PXOR/POR/PAND/PANDN. Aligned forms get 16-aligned memory.
+     */
+    private boolean sse() {
+        noRex = false;
+        int x = r.nextInt(16);
+        int y = r.nextInt(16);
+        switch (r.nextInt(8)) {
+            case 0 -> emit(32, new int[] {0x0F, r.nextBoolean() ? 0x28 : 0x29}, x, true, y, 0, 0, MEM_OK | ALIGN16);
+            case 1 -> emit(32, new int[] {0x0F, r.nextBoolean() ? 0x10 : 0x11}, x, true, y, 0, 0, MEM_OK);
+            case 2 -> emit(32, 0x66, new int[] {0x0F, r.nextBoolean() ? 0x6F : 0x7F}, x, true, y, 0, 0, MEM_OK | ALIGN16);
+            case 3 -> emit(32, 0xF3, new int[] {0x0F, r.nextBoolean() ? 0x6F : 0x7F}, x, true, y, 0, 0, MEM_OK);
+            case 4 -> { // MOVD/MOVQ xmm <-> r/m32, r/m64
+                int s = r.nextBoolean() ? 32 : 64;
+                emit(s, 0x66, new int[] {0x0F, r.nextBoolean() ? 0x6E : 0x7E}, x, true, reg(s), 0, 0, MEM_OK);
+            }
+            case 5 -> emit(32, 0xF3, new int[] {0x0F, 0x7E}, x, true, y, 0, 0, MEM_OK); // MOVQ xmm, xmm/m64
+            case 6 -> emit(32, 0x66, new int[] {0x0F, 0xD6}, x, true, y, 0, 0, MEM_OK); // MOVQ xmm/m64, xmm
+            default -> emit(32, 0x66, new int[] {0x0F, new int[] {0xEF, 0xEB, 0xDB, 0xDF}[r.nextInt(4)]}, x, true, y, 0, 0,
+                    MEM_OK | ALIGN16);
+        }
+        return false;
     }
 
     /**
