@@ -334,6 +334,21 @@ public final class Forms {
         t.add("EA | JMPF_IMM16_IMM16,JMPF_IMM32_IMM16,JMPF_IMM32_IMM16 | i64");
         t.add("9A | CALLF_IMM16_IMM16,CALLF_IMM32_IMM16,CALLF_IMM32_IMM16 | i64");
         t.add("CE | INTO | i64");
+        t.add("60 | PUSHAW,PUSHAD,PUSHAD | i64");
+        t.add("61 | POPAW,POPAD,POPAD | i64");
+        t.add("62 /r | BOUND_R16_M16,BOUND_R32_M32,BOUND_R32_M32 | m i64");
+        t.add("63 /r | ARPL_RM16_R16 | i64");
+        t.add("C4 /r | LES_R16_M1616_ES,LES_R32_M1632_ES,LES_R32_M1632_ES | m i64");
+        t.add("C5 /r | LDS_R16_M1616_DS,LDS_R32_M1632_DS,LDS_R32_M1632_DS | m i64");
+        t.add("27 | DAA | i64");
+        t.add("2F | DAS | i64");
+        t.add("37 | AAA | i64");
+        t.add("3F | AAS | i64");
+        t.add("D4 | AAM_IMM8 | i64");
+        t.add("D5 | AAD_IMM8 | i64");
+        for (int i = 0; i < 8; i++) {
+            t.add("82 /" + i + " | " + ALU[i] + "_RM8_IMM8_82 | i64" + (i == 7 ? "" : " L"));
+        }
     }
 
     /**
@@ -466,8 +481,8 @@ public final class Forms {
         List<Operand> ops = new ArrayList<>();
         String[] toks = name.split("_");
         for (int k = 1; k < toks.length; k++) {
-            if (toks[k].startsWith("0F") || k == toks.length - 1 && toks[k].equals("32")) {
-                continue; // disambiguating suffix (RESERVEDNOP_..._0F18, CALL_REL32_32), not an operand
+            if (toks[k].startsWith("0F") || k == toks.length - 1 && (toks[k].equals("32") || toks[k].equals("82"))) {
+                continue; // disambiguating suffix (RESERVEDNOP_..._0F18, CALL_REL32_32, ADD_RM8_IMM8_82), not an operand
             }
             ops.add(Operand.parse(toks[k]));
         }
@@ -481,7 +496,7 @@ public final class Forms {
     private static int firstSize(String name) {
         String[] toks = name.split("_");
         for (int k = 1; k < toks.length; k++) {
-            if (toks[k].startsWith("0F") || k == toks.length - 1 && toks[k].equals("32")) {
+            if (toks[k].startsWith("0F") || k == toks.length - 1 && (toks[k].equals("32") || toks[k].equals("82"))) {
                 continue;
             }
             Operand o = Operand.parse(toks[k]);

@@ -190,4 +190,66 @@ class ProtectedModeTest {
         assertEquals(CODE + 6, m.read64(m.cpu.gpr[4]), "a 64-bit frame with the 32-bit EIP");
         assertEquals(0x38, m.read64(m.cpu.gpr[4] + 8));
     }
+
+    // ---- instructions that exist only outside 64-bit mode ----
+
+    @Test
+    void pushadPopad_roundTrip_skipsEsp() {
+        VmExit e = run32("mov eax, 1", "mov ecx, 2", "mov edx, 3", "mov ebx, 4", "mov ebp, 6", "mov esi, 7", "mov edi, 8",
+                "pushad", "mov ebx, [esp + 12]", "mov [0x60000], ebx", "mov [esp + 12], eax", "mov eax, [esp + 28]",
+                "xor ecx, ecx", "xor edi, edi", "popad", "hlt");
+        assertEquals(VmExit.Reason.HLT, e.reason());
+        assertEquals(1, m.cpu.gpr[0]);
+        assertEquals(2, m.cpu.gpr[1]);
+        assertEquals(8, m.cpu.gpr[7]);
+        assertEquals(4, m.cpu.gpr[3], "POPAD restored EBX");
+        assertEquals(0x80000, dword(0x60000), "PUSHAD saved the original ESP");
+        assertEquals(0x80000, m.cpu.gpr[4], "the saved ESP is skipped; ESP is back");
+    }
+
+    @Test
+    void bcdAdjustments_matchTheSdmExamples() {
+        VmExit e = run32(
+                "mov al, 0x79", "add al, 0x35", "daa", "mov bl, al", "setc bh",
+                "mov al, 0x35", "sub al, 0x47", "das", "mov cl, al", "setc ch",
+                "mov ax, 0x0008", "add al, 9", "aaa", "mov dx, ax",
+                "mov ax, 63", "aam", "mov si, ax",
+                "mov ax, 0x0603", "aad", "mov di, ax", "hlt");
+        assertEquals(VmExit.Reason.HLT, e.reason());
+        assertEquals(0x0114, m.cpu.gpr[3] & 0xFFFF, "DAA: 79 + 35 = 114, CF");
+        assertEquals(0x0188, m.cpu.gpr[1] & 0xFFFF, "DAS: 35 - 47 = 88 borrow 1");
+        assertEquals(0x0107, m.cpu.gpr[2] & 0xFFFF, "AAA: 8 + 9 = 17 unpacked");
+        assertEquals(0x0603, m.cpu.gpr[6] & 0xFFFF, "AAM: 63 = 6, 3");
+        assertEquals(63, m.cpu.gpr[7] & 0xFFFF, "AAD: 6, 3 = 63");
+    }
+
+    @Test
+    void aamZero_isDe_bound_isBr_into_isOf() {
+        run32("mov ax, 5", ".byte 0xD4, 0");
+        assertEquals(TestMachine.HANDLERS, m.cpu.rip, "#DE");
+        m = new TestMachine().withProtectedMode32();
+        m.cpu.gpr[4] = 0x80000;
+        run32("mov eax, 11", "bound eax, [" + at("bounds") + "]", "mov eax, 10", "bound eax, [" + at("bounds") + "]", "hlt",
+                "bounds: .long 0, 10");
+        assertEquals(TestMachine.HANDLERS + 16 * 5, m.cpu.rip, "#BR for 11 outside 0..10");
+        assertEquals(CODE + 5, dword(m.cpu.gpr[4]), "#BR is a fault: the BOUND itself");
+        m = new TestMachine().withProtectedMode32();
+        m.cpu.gpr[4] = 0x80000;
+        m.setGate32(4, TestMachine.HANDLERS + 16 * 4, 0xE, 3);
+        run32("mov al, 0x7F", "into", "add al, 1", "into");
+        assertEquals(TestMachine.HANDLERS + 16 * 4, m.cpu.rip, "#OF after the overflow");
+        assertEquals(CODE + 2 + 1 + 2 + 1, dword(m.cpu.gpr[4]), "INTO is a trap: the next EIP");
+    }
+
+    @Test
+    void arpl_lds_andThe82Alias() {
+        m.write64(0x60000, 0x12345678L | (long) TestMachine.DATA32 << 32);
+        VmExit e = run32("mov ax, 0x10", "mov bx, 0x13", "arpl ax, bx", "setz cl",
+                "lds edx, [0x60000]", ".byte 0x82, 0xC6, 0x05", "hlt"); // 82 /0: add dh, 5
+        assertEquals(VmExit.Reason.HLT, e.reason());
+        assertEquals(0x13, m.cpu.gpr[0] & 0xFFFF);
+        assertEquals(1, m.cpu.gpr[1] & 0xFF);
+        assertEquals(0x12345678L + 0x500, m.cpu.gpr[2]);
+        assertEquals(TestMachine.DATA32, m.cpu.segment(SegReg.DS).selector);
+    }
 }

@@ -109,6 +109,9 @@ class FormsTest {
                 "LFENCE", "SFENCE"));
         m.put("XGETBV/XSETBV", List.of("XGETBV", "XSETBV"));
         m.put("port I/O", List.of("IN", "OUT"));
+        m.put("32-bit code only: PUSHA/POPA, BOUND, ARPL, LES/LDS, BCD, INTO, 32-bit stack forms",
+                List.of("PUSHAW", "PUSHAD", "POPAW", "POPAD", "BOUND", "ARPL", "LES", "LDS", "DAA", "DAS", "AAA", "AAS", "AAM",
+                        "AAD", "INTO", "PUSHD", "POPD", "PUSHFD", "POPFD", "ENTERD", "LEAVED"));
         m.put("VMCALL/VMMCALL (hypercalls)", List.of("VMCALL", "VMMCALL"));
         m.put("SSE/SSE2 data movement and integer ops", List.of("MOVDQA", "MOVDQU", "MOVAPS", "MOVUPS", "MOVQ", "MOVD",
                 "PXOR", "POR", "PAND"));
