@@ -260,4 +260,33 @@ class DeliveryTest {
         assertEquals(handler(13), m.cpu.rip);
         assertEquals(0, stack(0));
     }
+
+    @Test
+    void int3_isBpTrap_withTheNextRip() {
+        run("nop\n int3");
+        assertEquals(handler(3), m.cpu.rip);
+        assertEquals(CODE + 2, stack(0));
+    }
+
+    @Test
+    void nonCanonicalStack_isSs0() {
+        m.setGate(12, handler(12), 0xE, 0, 1); // the handler needs a good stack: IST1
+        m.write64(TestMachine.TSS + 0x24, 0x7E000);
+        run("mov rsp, 0x0000800000000008\n push rax");
+        assertEquals(handler(12), m.cpu.rip);
+        assertEquals(0, stack(0), "#SS(0)");
+        assertEquals(CODE + 10, stack(1), "the PUSH faulted");
+        assertEquals(0x0000800000000008L, stack(4), "the old RSP is in the frame: PUSH changed nothing");
+    }
+
+    @Test
+    void istBeyondTheTssLimit_isTsWithTheTrSelector() {
+        m.setGate(0x80, handler(0x80), 0xE, 0, 1);
+        m.cpu.segment(SegReg.TR).set(TestMachine.TSS_SEL, TestMachine.TSS, 0x23, 0x8B); // IST1 at 0x24 is outside
+        m.cpu.gpr[4] = 0x7F000;
+        run("int 0x80");
+        assertEquals(handler(10), m.cpu.rip);
+        assertEquals(TestMachine.TSS_SEL, stack(0), "#TS(TR selector), EXT clear for INT n");
+        assertEquals(CODE, stack(1), "#TS is a fault on the INT instruction");
+    }
 }
