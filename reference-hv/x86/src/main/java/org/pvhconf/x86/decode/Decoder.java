@@ -178,6 +178,10 @@ public final class Decoder {
         d.prefixes = prefixes;
         d.effOpSize = eff;
         d.opSize = form.opSize != 0 ? form.opSize : eff;
+        boolean shortBranch = !m64 && (prefixes & DecodedInsn.P_66) != 0 && d.operandIndex(OpKind.REL) >= 0;
+        if (shortBranch) {
+            d.opSize = 16; // 66 on a near branch in 32-bit code: rel16 and a 16-bit IP (Intel ignores it only in 64-bit mode)
+        }
         if (!m64 && (prefixes & DecodedInsn.P_67) != 0) {
             throw Fault.ud(); // 16-bit addressing: not implemented
         }
@@ -210,7 +214,7 @@ public final class Decoder {
         for (Operand o : form.operands) {
             switch (o.kind()) {
                 case IMM, REL -> {
-                    long v = c.immediate(o.size() / 8);
+                    long v = c.immediate(o.kind() == OpKind.REL && shortBranch && o.size() == 32 ? 2 : o.size() / 8);
                     if (second) {
                         d.imm2 = v;
                     } else {
