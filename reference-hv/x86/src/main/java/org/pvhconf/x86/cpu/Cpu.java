@@ -28,6 +28,12 @@ public final class Cpu {
     public int gdtrLimit, idtrLimit;
     public long kernelGsBase, star, lstar, cstar, sfmask, pat = 0x0007040600070406L, apicBase = 0xFEE00900L;
     public long tscOffset;
+    /** XMM0..15: register n is {@code xmm[2n]} (bits 63:0) and {@code xmm[2n+1]} (bits 127:64). */
+    public final long[] xmm = new long[32];
+    /** MXCSR, and the x87 control, status and abridged tag words as FXSAVE stores them (there is no x87 unit). */
+    public int mxcsr = 0x1F80, fcw = 0x37F, fsw, ftw;
+    /** XCR0 (XSETBV/XGETBV): bit 0 x87, bit 1 SSE; x87 is always set. */
+    public long xcr0 = 1;
     /** Set for the one instruction after STI or MOV SS / POP SS: no interrupt is taken before it retires. */
     public boolean interruptShadow;
 
@@ -49,6 +55,11 @@ public final class Cpu {
 
         /** Drops what is cached for one linear page. */
         void flushPage(Cpu cpu, long linear);
+
+        /** Drops every cached translation except those of global pages (MOV CR3 with CR4.PGE). */
+        default void flushNonGlobal(Cpu cpu) {
+            flush(cpu);
+        }
     }
 
     public Cpu(GuestPhysMemory memory, Engine engine) {
@@ -156,6 +167,11 @@ public final class Cpu {
     /** The TLB (and any compiled code) must forget everything: CR3 load, p2m change. */
     public void flushTlb() {
         engine.flush(this);
+    }
+
+    /** A CR3 load: global pages (CR4.PGE) keep their translations. */
+    public void flushTlbNonGlobal() {
+        engine.flushNonGlobal(this);
     }
 
     public void flushTlbPage(long linear) {

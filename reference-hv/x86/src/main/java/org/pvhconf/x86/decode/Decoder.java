@@ -64,8 +64,19 @@ public final class Decoder {
         return t;
     }
 
-    /** Decodes the instruction whose bytes {@code src} supplies. */
+    /** Decodes the 64-bit-mode instruction whose bytes {@code src} supplies. */
     public static DecodedInsn decode(ByteSource src) {
+        return decode(src, 64);
+    }
+
+    /**
+     * Decodes for {@code mode} 64 (64-bit mode) or 32 (a 32-bit code segment: protected or
+     * compatibility mode). In 32-bit mode 40..4F are INC/DEC, not REX; ModRM 00/101 is an absolute
+     * disp32; i64 forms exist and o64 forms do not. 16-bit addressing (67 in 32-bit mode) is not
+     * implemented and is #UD.
+     */
+    public static DecodedInsn decode(ByteSource src, int mode) {
+        boolean m64 = mode == 64;
         Cursor c = new Cursor(src);
         DecodedInsn d = new DecodedInsn();
         int rex = 0;
@@ -75,7 +86,7 @@ public final class Decoder {
         int b;
         for (;;) {
             b = c.next();
-            if ((b & 0xF0) == 0x40) {
+            if (m64 && (b & 0xF0) == 0x40) {
                 rex = b; // REX counts only right before the opcode: a later legacy prefix cancels it
                 continue;
             }
@@ -118,7 +129,14 @@ public final class Decoder {
         int eff = 0;
         for (Form f : cands) {
             if (f.mandatoryPrefix == 0xF3 && rep != 0xF3 || f.mandatoryPrefix == 0xF2 && rep != 0xF2
-                    || f.mandatoryPrefix == 0x66 && (prefixes & DecodedInsn.P_66) == 0) {
+                    || f.mandatoryPrefix == 0x66 && ((prefixes & DecodedInsn.P_66) == 0 || rep != 0)) {
+                // F2/F3 outrank 66 as a mandatory prefix (66 F3 0F 6F is MOVDQU)
+                continue;
+            }
+            if ((f.flags & (m64 ? Form.INVALID_64 : Form.ONLY_64)) != 0) {
+                continue;
+            }
+            if ((f.flags & Form.NO_PREFIX) != 0 && ((prefixes & DecodedInsn.P_66) != 0 || rep != 0)) {
                 continue;
             }
             if (modrm >= 0) {
@@ -132,7 +150,8 @@ public final class Decoder {
             if (map == 0 && op == 0x90 && !f.opcodeReg && f.mandatoryPrefix == 0 && rexB != 0) {
                 continue; // 41 90 is XCHG R8, RAX, not NOP
             }
-            int size = effectiveSize(f, w, (prefixes & DecodedInsn.P_66) != 0);
+            int size = m64 ? effectiveSize(f, w, (prefixes & DecodedInsn.P_66) != 0)
+                    : f.sizeRule == Form.SizeRule.FORCE64 ? 64 : (prefixes & DecodedInsn.P_66) != 0 ? 16 : 32;
             int bit = size == 16 ? 1 : size == 32 ? 2 : 4;
             if ((f.sizeMask & bit) == 0) {
                 continue;
@@ -159,7 +178,14 @@ public final class Decoder {
         d.prefixes = prefixes;
         d.effOpSize = eff;
         d.opSize = form.opSize != 0 ? form.opSize : eff;
-        d.addrSize = (prefixes & DecodedInsn.P_67) != 0 ? 32 : 64;
+        boolean shortBranch = !m64 && (prefixes & DecodedInsn.P_66) != 0 && d.operandIndex(OpKind.REL) >= 0;
+        if (shortBranch) {
+            d.opSize = 16; // 66 on a near branch in 32-bit code: rel16 and a 16-bit IP (Intel ignores it only in 64-bit mode)
+        }
+        if (!m64 && (prefixes & DecodedInsn.P_67) != 0) {
+            throw Fault.ud(); // 16-bit addressing: not implemented
+        }
+        d.addrSize = m64 && (prefixes & DecodedInsn.P_67) == 0 ? 64 : 32;
         d.segment = seg >= 0 ? seg : SegReg.DS.ordinal();
         d.segmentOverride = seg >= 0;
         d.modrm = modrm;
@@ -172,17 +198,23 @@ public final class Decoder {
             if (mod == 3 || (form.flags & Form.MOD_IGNORED) != 0) {
                 d.rm = (modrm & 7) | rexB;
             } else {
-                decodeMemory(c, d, modrm, rex, rexX, rexB, seg);
+                decodeMemory(c, d, modrm, rex, rexX, rexB, seg, m64);
             }
         }
         if (d.lock() && (!form.lockable() || !d.hasMem)) {
             throw Fault.ud();
         }
+        if (d.operandIndex(OpKind.SREG) >= 0) {
+            int sreg = (modrm >> 3) & 7;
+            if (sreg > 5 || sreg == SegReg.CS.ordinal() && form.operand(0).kind() == OpKind.SREG) {
+                throw Fault.ud(); // no segment register 6, 7; MOV to CS is #UD (SDM "MOV")
+            }
+        }
         boolean second = false;
         for (Operand o : form.operands) {
             switch (o.kind()) {
                 case IMM, REL -> {
-                    long v = c.immediate(o.size() / 8);
+                    long v = c.immediate(o.kind() == OpKind.REL && shortBranch && o.size() == 32 ? 2 : o.size() / 8);
                     if (second) {
                         d.imm2 = v;
                     } else {
@@ -221,7 +253,8 @@ public final class Decoder {
     }
 
     /** ModRM/SIB memory operand (SDM Vol. 2 tables 2-2 and 2-3, with the 64-bit RIP-relative row). */
-    private static void decodeMemory(Cursor c, DecodedInsn d, int modrm, int rex, int rexX, int rexB, int seg) {
+    private static void decodeMemory(Cursor c, DecodedInsn d, int modrm, int rex, int rexX, int rexB, int seg,
+                                     boolean m64) {
         int mod = modrm >> 6;
         int rm = modrm & 7;
         d.hasMem = true;
@@ -239,7 +272,7 @@ public final class Decoder {
                 d.base = base | rexB;
             }
         } else if (rm == 5 && mod == 0) {
-            d.ripRelative = true;
+            d.ripRelative = m64; // outside 64-bit mode: an absolute disp32
             dispIs32 = true;
         } else {
             d.base = rm | rexB;

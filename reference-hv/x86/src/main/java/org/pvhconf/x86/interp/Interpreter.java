@@ -1,11 +1,14 @@
 package org.pvhconf.x86.interp;
 
 import org.pvhconf.x86.cpu.Cpu;
+import org.pvhconf.x86.cpu.SegReg;
+import org.pvhconf.x86.cpu.Segment;
 import org.pvhconf.x86.cpu.VmExit;
 import org.pvhconf.x86.decode.DecodedInsn;
 import org.pvhconf.x86.decode.Decoder;
 import org.pvhconf.x86.fault.ExitRequest;
 import org.pvhconf.x86.fault.Fault;
+import org.pvhconf.x86.isa.RFlags;
 import org.pvhconf.x86.mmu.Mmu;
 import org.pvhconf.x86.sem.Delivery;
 import org.pvhconf.x86.sem.Env;
@@ -26,6 +29,7 @@ import org.pvhconf.x86.sem.Semantics;
  *       at the instruction for the hypervisor to emulate and skip; the STI/MOV SS shadow it ran in
  *       is over (the hypervisor completes the instruction, as KVM's skip does). An EPT violation
  *       leaves the instruction, and its shadow, to run again.</li>
+ *   <li>An instruction that began with RFLAGS.TF set is followed by a single-step #DB trap (DR6.BS).</li>
  *   <li>So that {@code run} always returns, BUDGET also ends a run in which 1024 steps in a row retired
  *       nothing (an exception storm whose handler never runs, or a REP string instruction of more
  *       than 1024 chunks): the only case where fewer than {@code budget} instructions retire.</li>
@@ -33,6 +37,21 @@ import org.pvhconf.x86.sem.Semantics;
  */
 public final class Interpreter implements Cpu.Engine {
     private static final int STALL_LIMIT = 1024;
+
+    /**
+     * Decoded-instruction cache, direct-mapped on the linear address and keyed by the guest frame
+     * (the frame array the p2m gave: its guest-physical page), the offset in it and the mode. An entry
+     * keeps the instruction's bytes and is used only while the frame still holds them, so a write to
+     * the code page (self-modifying code, a loader) needs no invalidation hook. Fetch permissions
+     * are still checked through the TLB at every instruction; instructions that may cross a page
+     * are not cached.
+     */
+    private static final int CACHE_SIZE = 4096;
+    private final DecodedInsn[] cachedInsn = new DecodedInsn[CACHE_SIZE];
+    private final byte[][] cachedFrame = new byte[CACHE_SIZE][];
+    private final int[] cachedOffset = new int[CACHE_SIZE];
+    private final int[] cachedMode = new int[CACHE_SIZE];
+    private final byte[][] cachedBytes = new byte[CACHE_SIZE][15];
 
     private Cpu bound;
     private Env env;
@@ -73,17 +92,23 @@ public final class Interpreter implements Cpu.Engine {
             boolean shadow = cpu.interruptShadow;
             cpu.interruptShadow = false;
             try {
-                DecodedInsn d = fetchAndDecode(cpu, rip);
+                boolean singleStep = (cpu.rflags & RFlags.TF) != 0;
+                boolean m64 = cpu.is64BitMode();
+                DecodedInsn d = fetchAndDecode(cpu, rip, m64);
                 env.begin();
                 ops.begin(d);
                 Semantics.of(d.form).emit(d, ops);
-                cpu.rip = env.jumped ? env.target : rip + d.length;
+                long next = env.jumped ? env.target : rip + d.length;
+                cpu.rip = m64 ? next : next & 0xFFFFFFFFL;
                 if (env.noRetire) {
                     stalls++;
                 } else {
                     cpu.retire(1);
                     done++;
                     stalls = 0;
+                    if (singleStep && !d.form.mnemonic.startsWith("INT")) {
+                        singleStepTrap(cpu);
+                    }
                 }
             } catch (Fault f) {
                 try {
@@ -101,16 +126,80 @@ public final class Interpreter implements Cpu.Engine {
         }
     }
 
-    private DecodedInsn fetchAndDecode(Cpu cpu, long rip) {
+    /**
+     * The single-step trap (SDM Vol. 3 §17.3.1.4): TF was set when the instruction began, so #DB
+     * follows it with DR6.BS set and the next RIP pushed. Software interrupts are exempt (their
+     * delivery clears TF). Part of the run-loop contract: the JIT must do the same at retirement.
+     */
+    private void singleStepTrap(Cpu cpu) {
+        cpu.dr[6] |= 1 << 14;
+        Delivery.escalate(env, Fault.DB, -1, 0, Delivery.Source.EXCEPTION, cpu.rip);
+    }
+
+    /**
+     * Fetches and decodes at RIP: in 64-bit mode at the linear RIP; in a 32-bit code segment at
+     * CS.base + EIP (32-bit wrap). 16-bit code segments are not implemented: #UD.
+     */
+    private DecodedInsn fetchAndDecode(Cpu cpu, long rip, boolean m64) {
         boolean user = cpu.cpl() == 3;
         Mmu mmu = env.mmu;
-        return Decoder.decode(i -> mmu.fetch(rip + i, user));
+        long linear;
+        if (m64) {
+            linear = rip;
+        } else {
+            Segment cs = cpu.seg[SegReg.CS.ordinal()];
+            if ((cs.ar & (1 << 14)) == 0) {
+                throw Fault.ud();
+            }
+            linear = (cs.base + rip) & 0xFFFFFFFFL;
+        }
+        int mode = m64 ? 64 : 32;
+        int off = (int) (linear & 0xFFF);
+        if (off > 4096 - 15) {
+            return decodeAt(mmu, linear, user, mode); // may cross into the next page: not cached
+        }
+        byte[] frame = mmu.frame(linear, org.pvhconf.x86.cpu.GuestPhysMemory.FETCH, user);
+        int slot = (int) (linear ^ (linear >>> 12)) & (CACHE_SIZE - 1);
+        DecodedInsn d = cachedInsn[slot];
+        if (d != null && cachedFrame[slot] == frame && cachedOffset[slot] == off && cachedMode[slot] == mode
+                && sameBytes(frame, off, cachedBytes[slot], d.length)) {
+            return d;
+        }
+        d = decodeAt(mmu, linear, user, mode);
+        cachedInsn[slot] = d;
+        cachedFrame[slot] = frame;
+        cachedOffset[slot] = off;
+        cachedMode[slot] = mode;
+        System.arraycopy(frame, off, cachedBytes[slot], 0, d.length);
+        return d;
+    }
+
+    private static DecodedInsn decodeAt(Mmu mmu, long linear, boolean user, int mode) {
+        if (mode == 64) {
+            return Decoder.decode(i -> mmu.fetch(linear + i, user));
+        }
+        return Decoder.decode(i -> mmu.fetch((linear + i) & 0xFFFFFFFFL, user), 32);
+    }
+
+    private static boolean sameBytes(byte[] frame, int off, byte[] saved, int n) {
+        for (int i = 0; i < n; i++) {
+            if (frame[off + i] != saved[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
     public void flush(Cpu cpu) {
         bind(cpu);
         env.mmu.flush();
+    }
+
+    @Override
+    public void flushNonGlobal(Cpu cpu) {
+        bind(cpu);
+        env.mmu.flushNonGlobal();
     }
 
     @Override

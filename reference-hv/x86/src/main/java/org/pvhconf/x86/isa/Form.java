@@ -3,7 +3,7 @@ package org.pvhconf.x86.isa;
 import java.util.List;
 
 /**
- * One encoding of one instruction in 64-bit mode, named as iced-x86 names its {@code Code} values:
+ * One encoding of one instruction (in 64-bit mode unless flagged {@link #INVALID_64}), named as iced-x86 names its {@code Code} values:
  * the mnemonic, then the operands ({@code ADD_RM64_R64}, {@code MOV_R64_IMM64}, {@code JE_REL8}).
  *
  * <p>Forms are made only by {@link Forms}; {@link #id} is the index in {@link Forms#all()}.
@@ -20,7 +20,8 @@ public final class Form {
     }
 
     /** The flag word bits. */
-    public static final int LOCKABLE = 1, MEM_ONLY = 2, REG_ONLY = 4, MOD_IGNORED = 8;
+    public static final int LOCKABLE = 1, MEM_ONLY = 2, REG_ONLY = 4, MOD_IGNORED = 8, NO_PREFIX = 16,
+            INVALID_64 = 32, ONLY_64 = 64;
 
     public final int id;
     public final String name;

@@ -20,7 +20,8 @@ import java.util.Map;
  *       immediate size (16, 32, 32); or a comma list, one name per operand size (16, 32, 64; with
  *       {@code d64} 16, 64). A name repeated in the list is one form chosen for several sizes.</li>
  *   <li>FLAGS: {@code L} lockable, {@code m} memory operand only, {@code x} register operand only,
- *       {@code rr} mod is ignored and rm is a register (MOV CR), {@code d64} default operand size 64,
+ *       {@code rr} mod is ignored and rm is a register (MOV CR), {@code np} no 66/F2/F3 prefix
+ *       allowed (the SDM's NP: with one it is another instruction or #UD), {@code d64} default operand size 64,
  *       {@code f64} operand size always 64.</li>
  * </ul>
  * Immediates follow from the operand tokens of the name, in order.
@@ -125,6 +126,10 @@ public final class Forms {
         t.add("0F BC /r | BSF_R$_RM$ |");
         t.add("0F BD /r | BSR_R$_RM$ |");
         t.add("0F C8+r | BSWAP_R16,BSWAP_R32,BSWAP_R64 |");
+        // F3 before 0F B8/BC/BD: the counting forms (an F3 prefix on BSF/BSR is TZCNT/LZCNT, ABM/BMI1).
+        t.add("F3 0F B8 /r | POPCNT_R$_RM$ |");
+        t.add("F3 0F BC /r | TZCNT_R$_RM$ |");
+        t.add("F3 0F BD /r | LZCNT_R$_RM$ |");
 
         // Data movement.
         t.add("88 /r | MOV_RM8_R8 |");
@@ -145,7 +150,7 @@ public final class Forms {
         t.add("0F B7 /r | MOVZX_R$_RM16 |");
         t.add("0F BE /r | MOVSX_R$_RM8 |");
         t.add("0F BF /r | MOVSX_R$_RM16 |");
-        t.add("63 /r | MOVSXD_R16_RM16,MOVSXD_R32_RM32,MOVSXD_R64_RM32 |");
+        t.add("63 /r | MOVSXD_R16_RM16,MOVSXD_R32_RM32,MOVSXD_R64_RM32 | o64");
         t.add("8D /r | LEA_R$_M | m");
         t.add("86 /r | XCHG_RM8_R8 | L");
         t.add("87 /r | XCHG_RM$_R$ | L");
@@ -154,6 +159,8 @@ public final class Forms {
         t.add("0F C1 /r | XADD_RM$_R$ | L");
         t.add("0F B0 /r | CMPXCHG_RM8_R8 | L");
         t.add("0F B1 /r | CMPXCHG_RM$_R$ | L");
+        t.add("0F C7 /1 | CMPXCHG8B_M64,CMPXCHG8B_M64,CMPXCHG16B_M128 | m L");
+        t.add("D7 | XLATB |");
         for (int cc = 0; cc < 16; cc++) {
             t.add("0F " + hex(0x40 + cc) + " /r | CMOV" + CC[cc] + "_R$_RM$ |");
             t.add("0F " + hex(0x90 + cc) + " /r | SET" + CC[cc] + "_RM8 |");
@@ -182,11 +189,13 @@ public final class Forms {
         }
         t.add("EB | JMP_REL8 | f64");
         t.add("E9 | JMP_REL32 | f64");
-        t.add("FF /4 | JMP_RM64 | f64");
-        t.add("E8 | CALL_REL32 | f64");
-        t.add("FF /2 | CALL_RM64 | f64");
-        t.add("C3 | RET | f64");
-        t.add("C2 | RET_IMM16 | f64");
+        t.add("FF /4 | JMP_RM64 | f64 o64");
+        t.add("E8 | CALL_REL32 | f64 o64");
+        t.add("FF /3 | CALLF_M1616,CALLF_M1632,CALLF_M1664 | m");
+        t.add("FF /5 | JMPF_M1616,JMPF_M1632,JMPF_M1664 | m");
+        t.add("FF /2 | CALL_RM64 | f64 o64");
+        t.add("C3 | RET | f64 o64");
+        t.add("C2 | RET_IMM16 | f64 o64");
         t.add("CB | RETFW,RETFD,RETFQ |");
         t.add("CA | RETFW_IMM16,RETFD_IMM16,RETFQ_IMM16 |");
         t.add("E0 | LOOPNE_REL8 | f64");
@@ -248,11 +257,12 @@ public final class Forms {
         t.add("F1 | INT1 |");
         t.add("CD | INT_IMM8 |");
         t.add("CF | IRETW,IRETD,IRETQ |");
-        t.add("0F 01 C1 | VMCALL |");
-        t.add("0F 01 D9 | VMMCALL |");
-        t.add("0F 01 D0 | XGETBV |");
-        t.add("0F 01 F8 | SWAPGS |");
-        t.add("0F 01 F9 | RDTSCP |");
+        t.add("0F 01 C1 | VMCALL | np");
+        t.add("0F 01 D9 | VMMCALL | np");
+        t.add("0F 01 D0 | XGETBV | np");
+        t.add("0F 01 D1 | XSETBV | np");
+        t.add("0F 01 F8 | SWAPGS | np o64");
+        t.add("0F 01 F9 | RDTSCP | np");
         t.add("0F 01 /0 | SGDT_M | m");
         t.add("0F 01 /1 | SIDT_M | m");
         t.add("0F 01 /2 | LGDT_M | m");
@@ -267,20 +277,105 @@ public final class Forms {
         t.add("0F 05 | SYSCALL |");
         t.add("0F 07 | SYSRETD,SYSRETD,SYSRETQ |");
         t.add("0F 06 | CLTS |");
-        t.add("0F 08 | INVD |");
-        t.add("0F 09 | WBINVD |");
+        t.add("0F 08 | INVD | np");
+        t.add("0F 09 | WBINVD | np");
         t.add("0F A2 | CPUID |");
         t.add("0F 30 | WRMSR |");
         t.add("0F 31 | RDTSC |");
         t.add("0F 32 | RDMSR |");
+        legacy(t);
+        sse(t);
         t.add("0F 20 /r | MOV_R64_CR | rr");
         t.add("0F 22 /r | MOV_CR_R64 | rr");
         t.add("0F 21 /r | MOV_R64_DR | rr");
         t.add("0F 23 /r | MOV_DR_R64 | rr");
         t.add("0F AE /7 | CLFLUSH_M8 | m");
-        t.add("0F AE /5 | LFENCE | x");
-        t.add("0F AE /6 | MFENCE | x");
-        t.add("0F AE /7 | SFENCE | x");
+        t.add("66 0F AE /7 | CLFLUSHOPT_M8 | m");
+        t.add("0F AE E8 | LFENCE | np");
+        t.add("0F AE F0 | MFENCE | np");
+        t.add("0F AE F8 | SFENCE | np");
+    }
+
+    /**
+     * Forms that exist only outside 64-bit mode (flag {@code i64}; SDM Vol. 2 appendix A marks them
+     * i64): the one-byte INC/DEC, the 32-bit stack and near-branch forms (in 64-bit mode those are
+     * the d64/f64 forms above), segment-register pushes and pops, direct far JMP/CALL, INTO. A
+     * trailing size token ({@code _32}) names the 32-bit-mode variant of a 64-bit form.
+     */
+    private static void legacy(List<String> t) {
+        t.add("40+r | INC_R16,INC_R32,INC_R32 | i64");
+        t.add("48+r | DEC_R16,DEC_R32,DEC_R32 | i64");
+        t.add("50+r | PUSH_R32 | i64");
+        t.add("58+r | POP_R32 | i64");
+        t.add("FF /6 | PUSH_RM32 | i64");
+        t.add("8F /0 | POP_RM32 | i64");
+        t.add("6A | PUSHD_IMM8 | i64");
+        t.add("68 | PUSHD_IMM32 | i64");
+        t.add("0F A0 | PUSHD_FS | i64");
+        t.add("0F A1 | POPD_FS | i64");
+        t.add("0F A8 | PUSHD_GS | i64");
+        t.add("0F A9 | POPD_GS | i64");
+        t.add("06 | PUSHW_ES,PUSHD_ES,PUSHD_ES | i64");
+        t.add("07 | POPW_ES,POPD_ES,POPD_ES | i64");
+        t.add("0E | PUSHW_CS,PUSHD_CS,PUSHD_CS | i64");
+        t.add("16 | PUSHW_SS,PUSHD_SS,PUSHD_SS | i64");
+        t.add("17 | POPW_SS,POPD_SS,POPD_SS | i64");
+        t.add("1E | PUSHW_DS,PUSHD_DS,PUSHD_DS | i64");
+        t.add("1F | POPW_DS,POPD_DS,POPD_DS | i64");
+        t.add("9C | PUSHFD | i64");
+        t.add("9D | POPFD | i64");
+        t.add("C8 | ENTERD_IMM16_IMM8 | i64");
+        t.add("C9 | LEAVED | i64");
+        t.add("E8 | CALL_REL32_32 | i64");
+        t.add("FF /2 | CALL_RM16_32,CALL_RM32_32,CALL_RM32_32 | i64");
+        t.add("FF /4 | JMP_RM16_32,JMP_RM32_32,JMP_RM32_32 | i64");
+        t.add("C3 | RET_32 | i64");
+        t.add("C2 | RET_IMM16_32 | i64");
+        t.add("EA | JMPF_IMM16_IMM16,JMPF_IMM32_IMM16,JMPF_IMM32_IMM16 | i64");
+        t.add("9A | CALLF_IMM16_IMM16,CALLF_IMM32_IMM16,CALLF_IMM32_IMM16 | i64");
+        t.add("CE | INTO | i64");
+        t.add("60 | PUSHAW,PUSHAD,PUSHAD | i64");
+        t.add("61 | POPAW,POPAD,POPAD | i64");
+        t.add("62 /r | BOUND_R16_M16,BOUND_R32_M32,BOUND_R32_M32 | m i64");
+        t.add("63 /r | ARPL_RM16_R16 | i64");
+        t.add("C4 /r | LES_R16_M1616_ES,LES_R32_M1632_ES,LES_R32_M1632_ES | m i64");
+        t.add("C5 /r | LDS_R16_M1616_DS,LDS_R32_M1632_DS,LDS_R32_M1632_DS | m i64");
+        t.add("27 | DAA | i64");
+        t.add("2F | DAS | i64");
+        t.add("37 | AAA | i64");
+        t.add("3F | AAS | i64");
+        t.add("D4 | AAM_IMM8 | i64");
+        t.add("D5 | AAD_IMM8 | i64");
+        for (int i = 0; i < 8; i++) {
+            t.add("82 /" + i + " | " + ALU[i] + "_RM8_IMM8_82 | i64" + (i == 7 ? "" : " L"));
+        }
+    }
+
+    /**
+     * The SSE/SSE2 subset kernels use early (moves, the logical ops) and the state instructions.
+     * Without a mandatory prefix these opcodes are MMX or other SSE forms, which are #UD here.
+     */
+    private static void sse(List<String> t) {
+        t.add("0F 28 /r | MOVAPS_XMM_XMMRM128 | np");
+        t.add("0F 29 /r | MOVAPS_XMMRM128_XMM | np");
+        t.add("0F 10 /r | MOVUPS_XMM_XMMRM128 | np");
+        t.add("0F 11 /r | MOVUPS_XMMRM128_XMM | np");
+        t.add("66 0F 6F /r | MOVDQA_XMM_XMMRM128 |");
+        t.add("66 0F 7F /r | MOVDQA_XMMRM128_XMM |");
+        t.add("F3 0F 6F /r | MOVDQU_XMM_XMMRM128 |");
+        t.add("F3 0F 7F /r | MOVDQU_XMMRM128_XMM |");
+        t.add("66 0F 6E /r | MOVD_XMM_RM32,MOVD_XMM_RM32,MOVQ_XMM_RM64 |");
+        t.add("66 0F 7E /r | MOVD_RM32_XMM,MOVD_RM32_XMM,MOVQ_RM64_XMM |");
+        t.add("F3 0F 7E /r | MOVQ_XMM_XMMRM64 |");
+        t.add("66 0F D6 /r | MOVQ_XMMRM64_XMM |");
+        t.add("66 0F EF /r | PXOR_XMM_XMMRM128 |");
+        t.add("66 0F EB /r | POR_XMM_XMMRM128 |");
+        t.add("66 0F DB /r | PAND_XMM_XMMRM128 |");
+        t.add("66 0F DF /r | PANDN_XMM_XMMRM128 |");
+        t.add("0F AE /0 | FXSAVE_M | m np");
+        t.add("0F AE /1 | FXRSTOR_M | m np");
+        t.add("0F AE /2 | LDMXCSR_M32 | m np");
+        t.add("0F AE /3 | STMXCSR_M32 | m np");
     }
 
     private static String hex(int b) {
@@ -341,6 +436,9 @@ public final class Forms {
                 case "m" -> flags |= Form.MEM_ONLY;
                 case "x" -> flags |= Form.REG_ONLY;
                 case "rr" -> flags |= Form.MOD_IGNORED;
+                case "np" -> flags |= Form.NO_PREFIX;
+                case "i64" -> flags |= Form.INVALID_64;
+                case "o64" -> flags |= Form.ONLY_64;
                 case "d64" -> rule = Form.SizeRule.DEFAULT64;
                 case "f64" -> rule = Form.SizeRule.FORCE64;
                 default -> throw new IllegalArgumentException("bad flag " + f + " in " + line);
@@ -383,8 +481,8 @@ public final class Forms {
         List<Operand> ops = new ArrayList<>();
         String[] toks = name.split("_");
         for (int k = 1; k < toks.length; k++) {
-            if (toks[k].startsWith("0F")) {
-                continue; // disambiguating suffix (RESERVEDNOP_..._0F18), not an operand
+            if (toks[k].startsWith("0F") || k == toks.length - 1 && (toks[k].equals("32") || toks[k].equals("82"))) {
+                continue; // disambiguating suffix (RESERVEDNOP_..._0F18, CALL_REL32_32, ADD_RM8_IMM8_82), not an operand
             }
             ops.add(Operand.parse(toks[k]));
         }
@@ -398,7 +496,7 @@ public final class Forms {
     private static int firstSize(String name) {
         String[] toks = name.split("_");
         for (int k = 1; k < toks.length; k++) {
-            if (toks[k].startsWith("0F")) {
+            if (toks[k].startsWith("0F") || k == toks.length - 1 && (toks[k].equals("32") || toks[k].equals("82"))) {
                 continue;
             }
             Operand o = Operand.parse(toks[k]);

@@ -29,5 +29,9 @@ public enum OpKind {
     /** ModRM.reg names a debug register. */
     DR,
     /** A segment register the form names ({@code FS}, {@code GS}). */
-    FIXED_SREG
+    FIXED_SREG,
+    /** ModRM.reg (with REX.R) names an XMM register ({@code XMM}). */
+    XMM,
+    /** ModRM.rm: an XMM register when mod = 3, else memory of the given size ({@code XMMRM128}, {@code XMMRM64}). */
+    XMM_RM
 }

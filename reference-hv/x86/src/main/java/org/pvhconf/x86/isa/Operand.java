@@ -20,10 +20,21 @@ public record Operand(OpKind kind, int size, int fixed) {
             case "DX": return new Operand(OpKind.FIXED, 16, 2);
             case "1": return new Operand(OpKind.ONE, 8, -1);
             case "M": return new Operand(OpKind.MEM, 0, -1);
+            // Far pointers m16:16, m16:32, m16:64: the offset, then the selector (size = both, in bits).
+            case "M1616": return new Operand(OpKind.MEM, 32, -1);
+            case "M1632": return new Operand(OpKind.MEM, 48, -1);
+            case "M1664": return new Operand(OpKind.MEM, 80, -1);
             case "SREG": return new Operand(OpKind.SREG, 16, -1);
             case "CR": return new Operand(OpKind.CR, 64, -1);
             case "DR": return new Operand(OpKind.DR, 64, -1);
+            case "ES": return new Operand(OpKind.FIXED_SREG, 16, 0);
+            case "CS": return new Operand(OpKind.FIXED_SREG, 16, 1);
+            case "SS": return new Operand(OpKind.FIXED_SREG, 16, 2);
+            case "DS": return new Operand(OpKind.FIXED_SREG, 16, 3);
             case "FS": return new Operand(OpKind.FIXED_SREG, 16, 4);
+            case "XMM": return new Operand(OpKind.XMM, 128, -1);
+            case "XMMRM128": return new Operand(OpKind.XMM_RM, 128, -1);
+            case "XMMRM64": return new Operand(OpKind.XMM_RM, 64, -1);
             case "GS": return new Operand(OpKind.FIXED_SREG, 16, 5);
             default: break;
         }

@@ -28,7 +28,7 @@ public final class Mmu {
     private final long[] vpn = new long[TLB_SIZE];
     private final long[] gfn = new long[TLB_SIZE];
     private final boolean[] writable = new boolean[TLB_SIZE], user = new boolean[TLB_SIZE],
-            noExec = new boolean[TLB_SIZE], dirty = new boolean[TLB_SIZE];
+            noExec = new boolean[TLB_SIZE], dirty = new boolean[TLB_SIZE], global = new boolean[TLB_SIZE];
     private final byte[][] readFrame = new byte[TLB_SIZE][], writeFrame = new byte[TLB_SIZE][],
             fetchFrame = new byte[TLB_SIZE][];
     private final PageWalk.Result walk = new PageWalk.Result();
@@ -41,6 +41,15 @@ public final class Mmu {
     /** Forgets every translation (MOV CR3, CR0/CR4 paging bits, EFER, p2m change). */
     public void flush() {
         java.util.Arrays.fill(vpn, -1L);
+    }
+
+    /** Forgets every translation but global ones (a CR3 load with CR4.PGE; SDM Vol. 3 §4.10.2.4). */
+    public void flushNonGlobal() {
+        for (int i = 0; i < TLB_SIZE; i++) {
+            if (!global[i]) {
+                vpn[i] = -1L;
+            }
+        }
     }
 
     /** Forgets the translation of one linear page (INVLPG). */
@@ -150,6 +159,7 @@ public final class Mmu {
         user[i] = r.user;
         noExec[i] = r.noExec;
         dirty[i] = r.dirty;
+        global[i] = r.global;
         if (!sameFrame) {
             readFrame[i] = writeFrame[i] = fetchFrame[i] = null;
         }

@@ -14,7 +14,7 @@ final class AluSem {
     }
 
     static void register(Semantics.Registry r) {
-        String[] names = {"ADD", "OR", "ADC", "SBB", "AND", "SUB", "XOR", "CMP"};
+        String[] names = {"ADD", "OR", "ADC", "SBB", "AND", "SUB", "XOR", "CMP"}; // also the i64 82 /n aliases
         for (int i = 0; i < names.length; i++) {
             int kind = i;
             r.add(names[i], (d, o) -> alu(d, o, kind));

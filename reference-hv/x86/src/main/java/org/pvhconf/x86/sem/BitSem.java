@@ -1,5 +1,6 @@
 package org.pvhconf.x86.sem;
 
+import static org.pvhconf.x86.isa.RFlags.ARITH;
 import static org.pvhconf.x86.isa.RFlags.CF;
 import static org.pvhconf.x86.isa.RFlags.ZF;
 
@@ -17,6 +18,9 @@ final class BitSem {
         }
         r.add("BSF", (d, o) -> bitScan(d, o, Helper.BSF));
         r.add("BSR", (d, o) -> bitScan(d, o, Helper.BSR));
+        r.add("POPCNT", BitSem::popcnt);
+        r.add("LZCNT", (d, o) -> count(d, o, Helper.LZCNT));
+        r.add("TZCNT", (d, o) -> count(d, o, Helper.TZCNT));
         r.add("BSWAP", (d, o) -> o.setReg(d.reg, d.opSize, o.call(Helper.BSWAP, o.imm(d.opSize), o.reg(d.reg, d.opSize))));
     }
 
@@ -71,5 +75,27 @@ final class BitSem {
             o.setReg(d.reg, 64, o.select(zero, o.reg(d.reg, 64), idx));
         }
         o.setFlags(o.select(zero, o.imm(ZF), o.imm(0)), ZF);
+    }
+
+    /** POPCNT: ZF = (source == 0); OF, SF, AF, CF, PF cleared (SDM "POPCNT"). */
+    static void popcnt(DecodedInsn d, Ops o) {
+        int size = Operands.size(d, 0);
+        int ea = Operands.ea(d, o);
+        int src = Operands.read(d, o, 1, ea);
+        int zero = o.alu(Alu.EQ, src, o.imm(0));
+        o.setReg(d.reg, size, o.call(Helper.POPCNT, src));
+        o.setFlags(o.select(zero, o.imm(ZF), o.imm(0)), ARITH);
+    }
+
+    /** LZCNT/TZCNT: CF = (source == 0), ZF = (result == 0); OF, SF, AF, PF undefined (kept). */
+    static void count(DecodedInsn d, Ops o, Helper h) {
+        int size = Operands.size(d, 0);
+        int ea = Operands.ea(d, o);
+        int src = Operands.read(d, o, 1, ea);
+        int res = o.call(h, o.imm(size), src);
+        int cf = o.select(o.alu(Alu.EQ, src, o.imm(0)), o.imm(CF), o.imm(0));
+        int zf = o.select(o.alu(Alu.EQ, res, o.imm(0)), o.imm(ZF), o.imm(0));
+        o.setReg(d.reg, size, res);
+        o.setFlags(o.alu(Alu.OR, cf, zf), CF | ZF);
     }
 }

@@ -32,6 +32,9 @@ public final class ControlOps {
     /** IRET in 64-bit mode: always pops RIP, CS, RFLAGS, RSP, SS (slots of the operand size). */
     public static long iret(Env env, DecodedInsn d, long arg) {
         Cpu cpu = env.cpu;
+        if (!cpu.is64BitMode()) {
+            return iretLegacy(env, d);
+        }
         if ((cpu.rflags & RFlags.NT) != 0) {
             throw Fault.gp(0); // task return does not exist in IA-32e mode
         }
@@ -64,6 +67,48 @@ public final class ControlOps {
             Segments.nullInaccessible(cpu);
         }
         env.jump(rip);
+        return 0;
+    }
+
+    /**
+     * IRET from a 32-bit code segment (protected or compatibility mode): pops EIP, CS, EFLAGS and,
+     * on a return to an outer level, ESP and SS (SDM "IRET", protected-mode return). Task returns
+     * (NT) and returns to virtual-8086 mode are not implemented: #GP(0).
+     */
+    private static long iretLegacy(Env env, DecodedInsn d) {
+        Cpu cpu = env.cpu;
+        if ((cpu.rflags & RFlags.NT) != 0) {
+            throw Fault.gp(0);
+        }
+        int slot = d.opSize == 16 ? 16 : 32;
+        int bytes = slot / 8;
+        long sp = cpu.gpr[RSP] & 0xFFFFFFFFL;
+        long eip = env.read(SS, sp, slot);
+        int cs = (int) env.read(SS, (sp + bytes) & 0xFFFFFFFFL, slot) & 0xFFFF;
+        long flags = env.read(SS, (sp + 2L * bytes) & 0xFFFFFFFFL, slot);
+        if (slot == 16) {
+            flags = cpu.rflags & ~0xFFFFL | flags;
+        }
+        if ((flags & RFlags.VM) != 0 && cpu.cpl() == 0) {
+            throw Fault.gp(0);
+        }
+        long desc = Segments.checkReturnCode(env, cs);
+        int cpl = cpu.cpl();
+        int newCpl = cs & 3;
+        long newEsp = (sp + 3L * bytes) & 0xFFFFFFFFL;
+        if (newCpl > cpl) {
+            long outerEsp = env.read(SS, newEsp, slot);
+            int ss = (int) env.read(SS, (newEsp + bytes) & 0xFFFFFFFFL, slot) & 0xFFFF;
+            Segments.loadStack(env, ss, newCpl);
+            newEsp = outerEsp;
+        }
+        Segments.commitCode(env, cs, desc);
+        cpu.gpr[RSP] = slot == 16 ? cpu.gpr[RSP] & ~0xFFFFL | newEsp & 0xFFFF : newEsp & 0xFFFFFFFFL;
+        cpu.rflags = mergeFlags(cpu.rflags, flags, cpl, true);
+        if (newCpl > cpl) {
+            Segments.nullInaccessible(cpu);
+        }
+        env.jump(slot == 16 ? eip & 0xFFFF : eip & 0xFFFFFFFFL);
         return 0;
     }
 

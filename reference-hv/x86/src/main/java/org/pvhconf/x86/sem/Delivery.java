@@ -88,6 +88,10 @@ public final class Delivery {
         if (vector == Fault.PF) {
             cpu.cr2 = address; // CR2 is loaded as delivery starts, even if delivery then faults
         }
+        if ((cpu.efer & SysOps.EFER_LMA) == 0) {
+            deliverLegacy(env, vector, errorCode, source, returnRip, idtErr, ext);
+            return;
+        }
         if (vector * 16L + 15 > (cpu.idtrLimit & 0xFFFF)) {
             throw Fault.gp(idtErr);
         }
@@ -175,6 +179,101 @@ public final class Delivery {
         cpu.gpr[4] = p;
         long clear = RFlags.TF | RFlags.NT | RFlags.RF | RFlags.VM | (type == 0xE ? RFlags.IF : 0);
         cpu.rflags = rflags & ~clear;
+        cpu.rip = offset;
+        cpu.interruptShadow = false;
+    }
+
+    /**
+     * Delivery in legacy protected mode through a 32-bit interrupt or trap gate (8-byte IDT entries,
+     * SDM Vol. 3 §6.12.1): a privilege change loads SS:ESP from the 32-bit TSS (SS0:ESP0 at 8:4 + 8n)
+     * and pushes the old SS and ESP; then EFLAGS, CS, EIP and the error code, 4 bytes each, with no
+     * alignment. Task gates and 16-bit gates are not implemented (#GP with the IDT error code).
+     */
+    private static void deliverLegacy(Env env, int vector, int errorCode, Source source, long returnRip, int idtErr,
+                                      int ext) {
+        Cpu cpu = env.cpu;
+        if (vector * 8L + 7 > (cpu.idtrLimit & 0xFFFF)) {
+            throw Fault.gp(idtErr);
+        }
+        long gate = env.readSys((cpu.idtrBase + vector * 8L) & 0xFFFFFFFFL, 64);
+        int type = (int) (gate >>> 40) & 0x1F;
+        if (type != 0xE && type != 0xF) {
+            throw Fault.gp(idtErr);
+        }
+        int cpl = cpu.cpl();
+        if (source == Source.SOFTWARE && ((int) (gate >>> 45) & 3) < cpl) {
+            throw Fault.gp(idtErr);
+        }
+        if ((gate & (1L << 47)) == 0) {
+            throw Fault.np(idtErr);
+        }
+        int selector = (int) (gate >>> 16) & 0xFFFF;
+        long offset = (gate & 0xFFFF) | ((gate >>> 48) & 0xFFFF) << 16;
+        if ((selector & 0xFFFC) == 0) {
+            throw Fault.gp(ext);
+        }
+        int csErr = (selector & 0xFFFC) | ext;
+        long desc;
+        try {
+            desc = Segments.descriptor(env, selector);
+        } catch (Fault f) {
+            throw f.vector == Fault.GP ? Fault.gp(csErr) : f;
+        }
+        int ar = Segments.ar(desc);
+        if ((ar & Segments.AR_S) == 0 || (ar & Segments.AR_CODE) == 0 || Segments.dpl(ar) > cpl) {
+            throw Fault.gp(csErr);
+        }
+        if ((ar & Segments.AR_P) == 0) {
+            throw Fault.np(csErr);
+        }
+        int newCpl = (ar & Segments.AR_CONFORMING) != 0 ? cpl : Segments.dpl(ar);
+        boolean outer = newCpl < cpl;
+        Segment ss = cpu.seg[SegReg.SS.ordinal()];
+        Segment savedSs = new Segment().set(ss.selector, ss.base, ss.limit, ss.ar);
+        long esp = cpu.gpr[4] & 0xFFFFFFFFL;
+        long stackBase = ss.base;
+        if (outer) {
+            Segment tr = cpu.seg[SegReg.TR.ordinal()];
+            if (10L + 8 * newCpl > (tr.limit & 0xFFFFFFFFL)) {
+                throw Fault.ts((tr.selector & 0xFFFC) | ext);
+            }
+            long newEsp = env.readSys((tr.base + 4 + 8L * newCpl) & 0xFFFFFFFFL, 32);
+            int newSs = (int) env.readSys((tr.base + 8 + 8L * newCpl) & 0xFFFFFFFFL, 16);
+            try {
+                Segments.loadStack(env, newSs, newCpl); // checked and loaded; undone below if the pushes fault
+            } catch (Fault f) {
+                throw Fault.ts((newSs & 0xFFFC) | ext);
+            }
+            esp = newEsp;
+            stackBase = ss.base;
+        }
+        boolean hasErr = errorCode >= 0;
+        int frameBytes = (outer ? 20 : 12) + (hasErr ? 4 : 0);
+        long top = esp - frameBytes;
+        boolean userStack = newCpl == 3;
+        try {
+            env.mmu.probeWrite((stackBase + (top & 0xFFFFFFFFL)) & 0xFFFFFFFFL, frameBytes, userStack);
+        } catch (Fault f) {
+            ss.copyFrom(savedSs);
+            throw f;
+        }
+        long p = esp;
+        if (outer) {
+            p -= 4;
+            env.mmu.write((stackBase + (p & 0xFFFFFFFFL)) & 0xFFFFFFFFL, 32, savedSs.selector & 0xFFFF, userStack);
+            p -= 4;
+            env.mmu.write((stackBase + (p & 0xFFFFFFFFL)) & 0xFFFFFFFFL, 32, cpu.gpr[4] & 0xFFFFFFFFL, userStack);
+        }
+        long[] frame = {cpu.rflags & 0xFFFFFFFFL, cpu.seg[SegReg.CS.ordinal()].selector & 0xFFFF, returnRip & 0xFFFFFFFFL,
+            errorCode & 0xFFFFFFFFL};
+        for (int i = 0; i < (hasErr ? 4 : 3); i++) {
+            p -= 4;
+            env.mmu.write((stackBase + (p & 0xFFFFFFFFL)) & 0xFFFFFFFFL, 32, frame[i], userStack);
+        }
+        Segments.commitCode(env, (selector & 0xFFFC) | newCpl, desc);
+        cpu.gpr[4] = p & 0xFFFFFFFFL;
+        long clear = RFlags.TF | RFlags.NT | RFlags.RF | RFlags.VM | (type == 0xE ? RFlags.IF : 0);
+        cpu.rflags &= ~clear;
         cpu.rip = offset;
         cpu.interruptShadow = false;
     }

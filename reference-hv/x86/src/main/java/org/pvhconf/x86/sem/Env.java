@@ -3,6 +3,7 @@ package org.pvhconf.x86.sem;
 import org.pvhconf.x86.cpu.Cpu;
 import org.pvhconf.x86.cpu.SegReg;
 import org.pvhconf.x86.fault.Fault;
+import org.pvhconf.x86.isa.RFlags;
 import org.pvhconf.x86.mmu.Mmu;
 import org.pvhconf.x86.mmu.PageWalk;
 
@@ -53,6 +54,9 @@ public final class Env {
      * stack segment and #GP(0) otherwise.
      */
     public long linear(int seg, long addr) {
+        if (!cpu.is64BitMode()) {
+            return legacyLinear(seg, addr, 1);
+        }
         long lin = addr;
         if (seg == SegReg.FS.ordinal() || seg == SegReg.GS.ordinal()) {
             lin += cpu.seg[seg].base;
@@ -64,11 +68,38 @@ public final class Env {
     }
 
     public long read(int seg, long addr, int size) {
-        return mmu.read(linear(seg, addr), size, user());
+        long lin = cpu.is64BitMode() ? linear(seg, addr) : legacyLinear(seg, addr, size / 8);
+        boolean user = user();
+        alignmentCheck(lin, size, user);
+        return mmu.read(lin, size, user);
     }
 
     public void write(int seg, long addr, int size, long value) {
-        mmu.write(linear(seg, addr), size, value, user());
+        long lin = cpu.is64BitMode() ? linear(seg, addr) : legacyLinear(seg, addr, size / 8);
+        boolean user = user();
+        alignmentCheck(lin, size, user);
+        mmu.write(lin, size, value, user);
+    }
+
+    /**
+     * Segmentation outside 64-bit mode (SDM Vol. 3 §3.4, §5.3): base + offset, wrapping at 4 GiB;
+     * an unusable (null) segment and an access past the limit are #GP(0), or #SS(0) for SS.
+     * Expand-down segments are treated as expand-up (not implemented).
+     */
+    private long legacyLinear(int seg, long addr, int bytes) {
+        org.pvhconf.x86.cpu.Segment s = cpu.seg[seg];
+        long off = addr & 0xFFFFFFFFL;
+        if ((s.ar & (1 << 16)) != 0 || off + bytes - 1 > (s.limit & 0xFFFFFFFFL)) {
+            throw seg == SegReg.SS.ordinal() ? Fault.ss(0) : Fault.gp(0);
+        }
+        return (s.base + off) & 0xFFFFFFFFL;
+    }
+
+    /** #AC(0) for a misaligned data access at CPL 3 with CR0.AM and RFLAGS.AC (SDM Vol. 3 §6.15, interrupt 17). */
+    private void alignmentCheck(long linear, int size, boolean user) {
+        if (user && (cpu.rflags & RFlags.AC) != 0 && (cpu.cr0 & (1L << 18)) != 0 && (linear & (size / 8 - 1)) != 0) {
+            throw new Fault(Fault.AC, 0, 0);
+        }
     }
 
     /** An implicit supervisor read (descriptor tables, TSS, IDT). */

@@ -43,7 +43,16 @@ public enum Helper {
     BSWAP(IntOps.class, "bswap", 2, false, a -> IntOps.bswap(a[0], a[1])),
     BSF(IntOps.class, "bsf", 2, false, a -> IntOps.bsf(a[0], a[1])),
     BSR(IntOps.class, "bsr", 2, false, a -> IntOps.bsr(a[0], a[1])),
-    NON_CANONICAL(IntOps.class, "nonCanonical", 1, false, a -> IntOps.nonCanonical(a[0]));
+    NON_CANONICAL(IntOps.class, "nonCanonical", 1, false, a -> IntOps.nonCanonical(a[0])),
+    POPCNT(IntOps.class, "popcnt", 1, false, a -> IntOps.popcnt(a[0])),
+    LZCNT(IntOps.class, "lzcnt", 2, false, a -> IntOps.lzcnt(a[0], a[1])),
+    TZCNT(IntOps.class, "tzcnt", 2, false, a -> IntOps.tzcnt(a[0], a[1])),
+    DAA(IntOps.class, "daa", 2, false, a -> IntOps.daa(a[0], a[1])),
+    DAS(IntOps.class, "das", 2, false, a -> IntOps.das(a[0], a[1])),
+    AAA(IntOps.class, "aaa", 2, false, a -> IntOps.aaa(a[0], a[1])),
+    AAS(IntOps.class, "aas", 2, false, a -> IntOps.aas(a[0], a[1])),
+    AAM(IntOps.class, "aam", 2, true, a -> IntOps.aam(a[0], a[1])),
+    AAD(IntOps.class, "aad", 2, false, a -> IntOps.aad(a[0], a[1]));
 
     /** The interpreter's view of the call. */
     @FunctionalInterface

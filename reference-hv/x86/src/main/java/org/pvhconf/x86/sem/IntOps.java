@@ -133,7 +133,7 @@ public final class IntOps {
         if (d == 0) {
             throw Fault.of(Fault.DE);
         }
-        BigInteger dividend = BigInteger.valueOf(hi & m).shiftLeft((int) size).or(unsigned(lo & m));
+        BigInteger dividend = unsigned(hi & m).shiftLeft((int) size).or(unsigned(lo & m));
         BigInteger divisor = unsigned(d);
         if (signed) {
             dividend = signedOf(dividend, 2 * size);
@@ -182,5 +182,107 @@ public final class IntOps {
     public static long bsr(long size, long v) {
         v &= mask(size);
         return v == 0 ? 0 : 63 - Long.numberOfLeadingZeros(v);
+    }
+
+    /** POPCNT: the number of set bits (the operand is already zero-extended from its size). */
+    public static long popcnt(long v) {
+        return Long.bitCount(v);
+    }
+
+    /** LZCNT: leading zero bits within {@code size}; {@code size} when the source is zero. */
+    public static long lzcnt(long size, long v) {
+        v &= mask(size);
+        return Long.numberOfLeadingZeros(v) - (64 - size);
+    }
+
+    /** TZCNT: trailing zero bits within {@code size}; {@code size} when the source is zero. */
+    public static long tzcnt(long size, long v) {
+        v &= mask(size);
+        return v == 0 ? size : Long.numberOfTrailingZeros(v);
+    }
+
+    // ---- BCD adjustments (outside 64-bit mode). Result: value in bits 15:0, the new flags from bit 16. ----
+
+    private static final long CF = 1, PF = 4, AF = 16, ZF = 64, SF = 128;
+
+    private static long szp8(long v) {
+        v &= 0xFF;
+        return (v == 0 ? ZF : 0) | (v & 0x80) | (Long.bitCount(v) % 2 == 0 ? PF : 0);
+    }
+
+    /** DAA (SDM "DAA"): AL and the flags; OF is undefined (kept by the caller's mask). */
+    public static long daa(long al, long flags) {
+        al &= 0xFF;
+        long oldAl = al;
+        boolean oldCf = (flags & CF) != 0;
+        long f = 0;
+        if ((al & 0xF) > 9 || (flags & AF) != 0) {
+            long sum = al + 6;
+            al = sum & 0xFF;
+            f |= AF | (oldCf || sum > 0xFF ? CF : 0);
+        }
+        if (oldAl > 0x99 || oldCf) {
+            al = (al + 0x60) & 0xFF;
+            f |= CF;
+        } else {
+            f &= ~CF;
+        }
+        return al | (f | szp8(al)) << 16;
+    }
+
+    /** DAS (SDM "DAS"). */
+    public static long das(long al, long flags) {
+        al &= 0xFF;
+        long oldAl = al;
+        boolean oldCf = (flags & CF) != 0;
+        long f = 0;
+        if ((al & 0xF) > 9 || (flags & AF) != 0) {
+            boolean borrow = al < 6;
+            al = (al - 6) & 0xFF;
+            f |= AF | (oldCf || borrow ? CF : 0);
+        }
+        if (oldAl > 0x99 || oldCf) {
+            al = (al - 0x60) & 0xFF;
+            f |= CF;
+        }
+        return al | (f | szp8(al)) << 16;
+    }
+
+    /** AAA: AX and the flags (only AF and CF are defined). */
+    public static long aaa(long ax, long flags) {
+        ax &= 0xFFFF;
+        if ((ax & 0xF) > 9 || (flags & AF) != 0) {
+            ax = (ax + 0x106) & 0xFFFF;
+            return ax & 0xFF0F | (AF | CF) << 16;
+        }
+        return ax & 0xFF0F;
+    }
+
+    /** AAS: AX and the flags (only AF and CF are defined). */
+    public static long aas(long ax, long flags) {
+        ax &= 0xFFFF;
+        if ((ax & 0xF) > 9 || (flags & AF) != 0) {
+            long al = (ax - 6) & 0xFF;
+            long ah = ((ax >>> 8) - 1) & 0xFF;
+            return (ah << 8 | al) & 0xFF0F | (AF | CF) << 16;
+        }
+        return ax & 0xFF0F;
+    }
+
+    /** AAM imm8: AH = AL / imm, AL = AL % imm; #DE for imm 0. */
+    public static long aam(long ax, long imm) {
+        long al = ax & 0xFF;
+        imm &= 0xFF;
+        if (imm == 0) {
+            throw Fault.of(Fault.DE);
+        }
+        long v = (al / imm) << 8 | al % imm;
+        return v | szp8(v) << 16;
+    }
+
+    /** AAD imm8: AL = AL + AH * imm, AH = 0. */
+    public static long aad(long ax, long imm) {
+        long v = ((ax & 0xFF) + ((ax >>> 8) & 0xFF) * (imm & 0xFF)) & 0xFF;
+        return v | szp8(v) << 16;
     }
 }

@@ -13,7 +13,7 @@ import org.pvhconf.x86.isa.Forms;
 
 /** MOV and its extensions, LEA, XCHG, XADD, CMPXCHG, CMOVcc, SETcc, flag moves, no-ops. */
 final class MoveSem {
-    private static final int RAX = Operands.RAX;
+    private static final int RAX = Operands.RAX, RCX = Operands.RCX, RDX = Operands.RDX, RBX = 3;
 
     private MoveSem() {
     }
@@ -27,6 +27,9 @@ final class MoveSem {
         r.add("XCHG", MoveSem::xchg);
         r.add("XADD", MoveSem::xadd);
         r.add("CMPXCHG", MoveSem::cmpxchg);
+        r.add("CMPXCHG8B", MoveSem::cmpxchg8b);
+        r.add("CMPXCHG16B", MoveSem::cmpxchg16b);
+        r.add("XLATB", MoveSem::xlat);
         for (int cc = 0; cc < 16; cc++) {
             int c = cc;
             r.add("CMOV" + Forms.CC[cc], (d, o) -> cmov(d, o, c));
@@ -126,5 +129,49 @@ final class MoveSem {
         int src = Operands.read(d, o, 1, ea);
         int c = o.call(Helper.COND, o.imm(cc), o.flags());
         o.setReg(d.reg, size, o.select(c, src, o.reg(d.reg, size)));
+    }
+
+    /**
+     * CMPXCHG8B m64: compares EDX:EAX with m64; equal: m64 = ECX:EBX and ZF = 1; else EDX:EAX = m64
+     * (zero-extending RAX and RDX) and ZF = 0. The memory is written either way (the locked cycle).
+     */
+    static void cmpxchg8b(DecodedInsn d, Ops o) {
+        int ea = Operands.ea(d, o);
+        int m = o.load(d.segment, ea, 64);
+        int lo32 = o.imm(32);
+        int cmp = o.alu(Alu.OR, o.reg(RAX, 32), o.alu(Alu.SHL, o.reg(RDX, 32), lo32));
+        int eq = o.alu(Alu.EQ, cmp, m);
+        int repl = o.alu(Alu.OR, o.reg(RBX, 32), o.alu(Alu.SHL, o.reg(RCX, 32), lo32));
+        o.store(d.segment, ea, 64, o.select(eq, repl, m));
+        o.setReg(RAX, 64, o.select(eq, o.reg(RAX, 64), o.ext(m, 32, false)));
+        o.setReg(RDX, 64, o.select(eq, o.reg(RDX, 64), o.alu(Alu.SHR, m, lo32)));
+        o.setFlags(o.select(eq, o.imm(ZF), o.imm(0)), ZF);
+    }
+
+    /** CMPXCHG16B m128: as CMPXCHG8B with RDX:RAX and RCX:RBX; #GP(0) unless 16-byte aligned. */
+    static void cmpxchg16b(DecodedInsn d, Ops o) {
+        int ea = Operands.ea(d, o);
+        o.raiseIf(o.alu(Alu.AND, ea, o.imm(15)), org.pvhconf.x86.fault.Fault.GP, 0);
+        int hiEa = o.alu(Alu.ADD, ea, o.imm(8));
+        if (d.addrSize == 32) {
+            hiEa = o.ext(hiEa, 32, false);
+        }
+        int lo = o.load(d.segment, ea, 64);
+        int hi = o.load(d.segment, hiEa, 64);
+        int eq = o.alu(Alu.AND, o.alu(Alu.EQ, lo, o.reg(RAX, 64)), o.alu(Alu.EQ, hi, o.reg(RDX, 64)));
+        o.store(d.segment, ea, 64, o.select(eq, o.reg(RBX, 64), lo));
+        o.store(d.segment, hiEa, 64, o.select(eq, o.reg(RCX, 64), hi));
+        o.setReg(RAX, 64, o.select(eq, o.reg(RAX, 64), lo));
+        o.setReg(RDX, 64, o.select(eq, o.reg(RDX, 64), hi));
+        o.setFlags(o.select(eq, o.imm(ZF), o.imm(0)), ZF);
+    }
+
+    /** XLATB: AL = [seg: rBX + AL] (AL zero-extended; the sum wraps at the address size). */
+    static void xlat(DecodedInsn d, Ops o) {
+        int ea = o.alu(Alu.ADD, o.reg(RBX, 64), o.reg(RAX, 8));
+        if (d.addrSize == 32) {
+            ea = o.ext(ea, 32, false);
+        }
+        o.setReg(RAX, 8, o.load(d.segment, ea, 8));
     }
 }

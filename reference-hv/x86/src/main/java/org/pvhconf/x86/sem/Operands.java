@@ -70,7 +70,9 @@ final class Operands {
             case FIXED -> o.reg(op.fixed(), size);
             case ONE -> o.imm(1);
             case IMM -> o.imm(immValue(d, i) == 0 ? d.imm : d.imm2);
-            case REL -> o.alu(Alu.ADD, o.nextRip(), o.imm(d.imm));
+            case REL -> d.opSize == 16 // 66-prefixed branch in 32-bit code: IP wraps at 64 KiB
+                    ? o.ext(o.alu(Alu.ADD, o.nextRip(), o.imm(d.imm)), 16, false)
+                    : o.alu(Alu.ADD, o.nextRip(), o.imm(d.imm));
             default -> throw new IllegalStateException("operand kind " + op.kind() + " of " + d.form + " is read by its helper");
         };
     }

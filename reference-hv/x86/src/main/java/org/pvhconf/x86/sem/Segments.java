@@ -110,7 +110,7 @@ public final class Segments {
         Segment s = env.cpu.seg[SegReg.SS.ordinal()];
         int err = selector & 0xFFFC;
         if (err == 0) {
-            if (cpl == 3 || (selector & 3) != cpl) {
+            if (cpl == 3 || (selector & 3) != cpl || !env.cpu.is64BitMode()) {
                 throw Fault.gp(0);
             }
             s.set(selector, 0, 0, AR_UNUSABLE | AR_S | AR_WRITE_OR_READ | cpl << 5 | AR_DB | AR_G);

@@ -46,6 +46,7 @@ public final class Semantics {
         BranchSem.register(r);
         SystemSem.register(r);
         SystemSem.registerMoves(r);
+        Legacy32Sem.register(r);
         List<Form> all = Forms.all();
         BY_ID = new Sem[all.size()];
         for (Form f : all) {

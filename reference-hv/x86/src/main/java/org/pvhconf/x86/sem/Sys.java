@@ -47,7 +47,19 @@ public enum Sys {
     LOAD_SEGMENT(ControlOps.class, "loadSegment", true, ControlOps::loadSegment),
     READ_SEGMENT(ControlOps.class, "readSegment", false, ControlOps::readSegment),
     ENTER(ControlOps.class, "enter", false, ControlOps::enter),
-    STRING(StringOps.class, "string", true, StringOps::string);
+    STRING(StringOps.class, "string", true, StringOps::string),
+    XSETBV(SysOps.class, "xsetbv", true, SysOps::xsetbv),
+    FAR_JUMP(FarOps.class, "farJump", true, FarOps::farJump),
+    FAR_CALL(FarOps.class, "farCall", true, FarOps::farCall),
+    FAR_JUMP_DIRECT(FarOps.class, "farJumpDirect", true, FarOps::farJumpDirect),
+    FAR_CALL_DIRECT(FarOps.class, "farCallDirect", true, FarOps::farCallDirect),
+    INTO(FarOps.class, "into", true, FarOps::into),
+    SSE_MOVE(SseOps.class, "move", false, SseOps::move),
+    SSE_LOGIC(SseOps.class, "logic", false, SseOps::logic),
+    FXSAVE(SseOps.class, "fxsave", false, SseOps::fxsave),
+    FXRSTOR(SseOps.class, "fxrstor", false, SseOps::fxrstor),
+    LDMXCSR(SseOps.class, "ldmxcsr", false, SseOps::ldmxcsr),
+    STMXCSR(SseOps.class, "stmxcsr", false, SseOps::stmxcsr);
 
     /** The interpreter's view of the call. */
     @FunctionalInterface

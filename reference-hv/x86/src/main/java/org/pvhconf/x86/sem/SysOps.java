@@ -223,7 +223,7 @@ public final class SysOps {
                     throw Fault.gp(0);
                 }
                 cpu.cr3 = v & ~(1L << 63);
-                cpu.flushTlb();
+                cpu.flushTlbNonGlobal();
             }
             case 4 -> {
                 if ((v & ~CR4_VALID) != 0 || (cpu.efer & EFER_LMA) != 0 && (v & CR4_PAE) == 0) {
@@ -290,6 +290,9 @@ public final class SysOps {
         return 0;
     }
 
+    /** XCR0 bits this CPU implements: x87 and SSE state (SDM Vol. 1 §13.3). */
+    public static final long XCR0_X87 = 1, XCR0_SSE = 2, XCR0_VALID = XCR0_X87 | XCR0_SSE;
+
     public static long xgetbv(Env env, DecodedInsn d, long arg) {
         if ((env.cpu.cr4 & CR4_OSXSAVE) == 0) {
             throw Fault.ud();
@@ -297,8 +300,26 @@ public final class SysOps {
         if ((int) env.cpu.gpr[1] != 0) {
             throw Fault.gp(0);
         }
-        env.cpu.gpr[0] = 1; // XCR0: x87 state only; this CPU has no SSE/AVX state to enable
-        env.cpu.gpr[2] = 0;
+        env.cpu.gpr[0] = env.cpu.xcr0 & 0xFFFFFFFFL;
+        env.cpu.gpr[2] = env.cpu.xcr0 >>> 32;
+        return 0;
+    }
+
+    /**
+     * XSETBV: XCR0 = EDX:EAX. #UD without CR4.OSXSAVE; #GP(0) at CPL &gt; 0, for ECX != 0, for a
+     * bit this CPU lacks or x87 (bit 0) clear (SDM Vol. 2 "XSETBV").
+     */
+    public static long xsetbv(Env env, DecodedInsn d, long arg) {
+        Cpu cpu = env.cpu;
+        if ((cpu.cr4 & CR4_OSXSAVE) == 0) {
+            throw Fault.ud();
+        }
+        requireCpl0(env);
+        long v = cpu.gpr[0] & 0xFFFFFFFFL | cpu.gpr[2] << 32;
+        if ((int) cpu.gpr[1] != 0 || (v & ~XCR0_VALID) != 0 || (v & XCR0_X87) == 0) {
+            throw Fault.gp(0);
+        }
+        cpu.xcr0 = v;
         return 0;
     }
 

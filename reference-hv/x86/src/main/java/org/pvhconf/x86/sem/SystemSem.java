@@ -17,6 +17,19 @@ final class SystemSem {
         simple(r, Sys.WRMSR, "WRMSR");
         simple(r, Sys.CLTS, "CLTS");
         simple(r, Sys.XGETBV, "XGETBV");
+        simple(r, Sys.XSETBV, "XSETBV");
+        r.add("JMPF", (d, o) -> o.sys(Sys.FAR_JUMP, Operands.ea(d, o)));
+        for (String m : new String[] {"MOVAPS", "MOVUPS", "MOVDQA", "MOVDQU", "MOVD", "MOVQ"}) {
+            r.add(m, (d, o) -> o.sys(Sys.SSE_MOVE, d.hasMem ? Operands.ea(d, o) : o.imm(0)));
+        }
+        for (String m : new String[] {"PXOR", "POR", "PAND", "PANDN"}) {
+            r.add(m, (d, o) -> o.sys(Sys.SSE_LOGIC, d.hasMem ? Operands.ea(d, o) : o.imm(0)));
+        }
+        r.add("FXSAVE", (d, o) -> o.sys(Sys.FXSAVE, Operands.ea(d, o)));
+        r.add("FXRSTOR", (d, o) -> o.sys(Sys.FXRSTOR, Operands.ea(d, o)));
+        r.add("LDMXCSR", (d, o) -> o.sys(Sys.LDMXCSR, Operands.ea(d, o)));
+        r.add("STMXCSR", (d, o) -> o.sys(Sys.STMXCSR, Operands.ea(d, o)));
+        r.add("CALLF", (d, o) -> o.sys(Sys.FAR_CALL, Operands.ea(d, o)));
         simple(r, Sys.PRIVILEGED_NOP, "WBINVD", "INVD");
         simple(r, Sys.SWAPGS, "SWAPGS");
         simple(r, Sys.SYSCALL, "SYSCALL");
@@ -41,7 +54,9 @@ final class SystemSem {
         r.add("SGDT", (d, o) -> o.sys(Sys.SGDT, Operands.ea(d, o)));
         r.add("SIDT", (d, o) -> o.sys(Sys.SIDT, Operands.ea(d, o)));
         r.add("INVLPG", (d, o) -> o.sys(Sys.INVLPG, Operands.ea(d, o)));
-        r.add("CLFLUSH", (d, o) -> o.load(d.segment, Operands.ea(d, o), 8)); // faults like a byte read; no cache to flush
+        Sem flush = (d, o) -> o.load(d.segment, Operands.ea(d, o), 8); // faults like a byte read; no cache to flush
+        r.add("CLFLUSH", flush);
+        r.add("CLFLUSHOPT", flush);
         r.add("SMSW", (d, o) -> storeWord(d, o, Sys.SMSW));
         r.add("SLDT", (d, o) -> storeWord(d, o, Sys.SLDT));
         r.add("STR", (d, o) -> storeWord(d, o, Sys.STR));

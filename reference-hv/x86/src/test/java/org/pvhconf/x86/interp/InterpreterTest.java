@@ -192,4 +192,11 @@ class InterpreterTest {
     void clearingPg_inLongMode_isGp_tripleFaultWithoutIdt() {
         assertEquals(VmExit.Reason.TRIPLE_FAULT, run("mov rax, cr0\n btr eax, 31\n mov cr0, rax\n hlt").reason());
     }
+
+    @Test
+    void selfModifyingCode_runsTheNewBytes_despiteTheDecodeCache() {
+        VmExit e = run("mov ecx, 2\n 1: p: mov eax, 1\n mov byte ptr [rip + p + 1], 7\n dec ecx\n jnz 1b\n hlt");
+        assertEquals(VmExit.Reason.HLT, e.reason());
+        assertEquals(7, rax(), "the second pass decoded the patched MOV");
+    }
 }

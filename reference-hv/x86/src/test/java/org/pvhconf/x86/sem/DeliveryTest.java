@@ -175,4 +175,118 @@ class DeliveryTest {
         assertEquals(TestMachine.HANDLERS, m.cpu.rip);
         assertEquals(CODE + 2, stack(0));
     }
+
+    // ---- #DB, #AC, far transfers, XSETBV, CMPXCHG16B ----
+
+    private long handler(int vector) {
+        return TestMachine.HANDLERS + 16L * vector;
+    }
+
+    @Test
+    void singleStep_trapsAfterTheInstruction_withDr6Bs() {
+        m.cpu.rflags |= 0x100; // TF
+        assertEquals(VmExit.Reason.HLT, run("nop\n nop\n hlt").reason());
+        assertEquals(handler(1), m.cpu.rip);
+        assertEquals(CODE + 1, stack(0), "a trap: the next RIP is pushed");
+        assertEquals(0x100, stack(2) & 0x100, "the pushed RFLAGS has TF");
+        assertEquals(0, m.cpu.rflags & 0x100, "delivery clears TF");
+        assertEquals(1 << 14, m.cpu.dr[6] & (1 << 14), "DR6.BS");
+    }
+
+    @Test
+    void alignmentCheck_atCpl3_isAcWithErrorCode0() {
+        m.write64(TestMachine.TSS + 4, 0x70000);
+        m.setPte(USER_CODE, USER_CODE | 0x67);
+        m.setPte(0x31000, 0x31000 | 0x67);
+        m.write(USER_CODE, Asm.assemble("mov eax, [0x31000]\n mov eax, [0x31002]"));
+        m.enterUser(USER_CODE, 0x31800);
+        m.cpu.cr0 |= 1 << 18;
+        m.cpu.rflags |= 1 << 18;
+        assertEquals(VmExit.Reason.HLT, m.run(10).reason());
+        assertEquals(handler(17), m.cpu.rip);
+        assertEquals(0, stack(0), "error code");
+        assertEquals(USER_CODE + 7, stack(1), "the faulting (second) load");
+    }
+
+    @Test
+    void farCall_andRetf_throughAMemoryPointer() {
+        VmExit e = run(String.join("\n", "begin: mov rbx, rsp", "call fword ptr [rip + ptr]", "hlt",
+                "target: mov eax, 7", "retf", "ptr: .long " + CODE + " + target - begin", ".word " + TestMachine.KERNEL_CS));
+        assertEquals(VmExit.Reason.HLT, e.reason());
+        assertEquals(7, m.cpu.gpr[0]);
+        assertEquals(m.cpu.gpr[3], m.cpu.gpr[4], "RETF popped what CALL far pushed");
+        assertEquals(TestMachine.KERNEL_CS, m.cpu.segment(SegReg.CS).selector);
+    }
+
+    @Test
+    void farJump_toADataSegment_isGpWithSelector_toNull_isGp0() {
+        run(String.join("\n", "jmp fword ptr [rip + ptr]", "ptr: .long 0", ".word " + TestMachine.KERNEL_DS));
+        assertEquals(handler(13), m.cpu.rip);
+        assertEquals(TestMachine.KERNEL_DS, stack(0));
+        m = new TestMachine().withDescriptorTables();
+        run(String.join("\n", "jmp fword ptr [rip + ptr]", "ptr: .long 0", ".word 0"));
+        assertEquals(handler(13), m.cpu.rip);
+        assertEquals(0, stack(0));
+    }
+
+    @Test
+    void xsetbv_setsXcr0_rejectsMissingX87() {
+        m.cpu.cr4 |= 1 << 18;
+        run("xor ecx, ecx\n xor edx, edx\n mov eax, 3\n xsetbv\n xor eax, eax\n xgetbv\n hlt");
+        assertEquals(3, m.cpu.gpr[0]);
+        assertEquals(3, m.cpu.xcr0);
+        m = new TestMachine().withDescriptorTables();
+        m.cpu.cr4 |= 1 << 18;
+        run("xor ecx, ecx\n xor edx, edx\n mov eax, 2\n xsetbv");
+        assertEquals(handler(13), m.cpu.rip);
+        assertEquals(1, m.cpu.xcr0);
+    }
+
+    @Test
+    void xsetbv_withoutOsxsave_isUd() {
+        run("xsetbv");
+        assertEquals(handler(6), m.cpu.rip);
+    }
+
+    @Test
+    void cmpxchg16b_misaligned_isGp0_aligned_swaps() {
+        m.write64(0x50000, 5);
+        m.write64(0x50008, 6);
+        run(String.join("\n", "mov eax, 5", "mov edx, 6", "mov ebx, 7", "mov ecx, 8",
+                "lock cmpxchg16b [0x50000]", "setz sil", "cmpxchg16b [0x50008]"));
+        assertEquals(7, m.read64(0x50000));
+        assertEquals(8, m.read64(0x50008));
+        assertEquals(1, m.cpu.gpr[6] & 0xFF, "ZF after a match");
+        assertEquals(handler(13), m.cpu.rip);
+        assertEquals(0, stack(0));
+    }
+
+    @Test
+    void int3_isBpTrap_withTheNextRip() {
+        run("nop\n int3");
+        assertEquals(handler(3), m.cpu.rip);
+        assertEquals(CODE + 2, stack(0));
+    }
+
+    @Test
+    void nonCanonicalStack_isSs0() {
+        m.setGate(12, handler(12), 0xE, 0, 1); // the handler needs a good stack: IST1
+        m.write64(TestMachine.TSS + 0x24, 0x7E000);
+        run("mov rsp, 0x0000800000000008\n push rax");
+        assertEquals(handler(12), m.cpu.rip);
+        assertEquals(0, stack(0), "#SS(0)");
+        assertEquals(CODE + 10, stack(1), "the PUSH faulted");
+        assertEquals(0x0000800000000008L, stack(4), "the old RSP is in the frame: PUSH changed nothing");
+    }
+
+    @Test
+    void istBeyondTheTssLimit_isTsWithTheTrSelector() {
+        m.setGate(0x80, handler(0x80), 0xE, 0, 1);
+        m.cpu.segment(SegReg.TR).set(TestMachine.TSS_SEL, TestMachine.TSS, 0x23, 0x8B); // IST1 at 0x24 is outside
+        m.cpu.gpr[4] = 0x7F000;
+        run("int 0x80");
+        assertEquals(handler(10), m.cpu.rip);
+        assertEquals(TestMachine.TSS_SEL, stack(0), "#TS(TR selector), EXT clear for INT n");
+        assertEquals(CODE, stack(1), "#TS is a fault on the INT instruction");
+    }
 }

@@ -151,4 +151,48 @@ public final class TestMachine implements GuestPhysMemory {
     public long pte(long linear) {
         return read64(L1 + 8 * (linear >>> 12));
     }
+
+    // ---- 32-bit protected mode (the PVHv2 entry state, pvh-abi.md) ----
+
+    public static final int CODE32 = 0x08, DATA32 = 0x10, USER_CODE32 = 0x1B, USER_DATA32 = 0x23, TSS32 = 0x28;
+
+    /**
+     * Puts the CPU in 32-bit protected mode with paging off, as a PVHv2 entry does: CR0 = PE|ET,
+     * CR4 = 0, EFER = 0, flat 32-bit CS/DS/ES/SS/FS/GS, a GDT with 32-bit kernel and user code and
+     * data and a 32-bit TSS (SS0 = DATA32), and an IDT of 32-bit interrupt gates whose vector v
+     * (DPL 3 for 3 and 0x80) points at HANDLERS + 16 v, where a HLT stands.
+     */
+    public TestMachine withProtectedMode32() {
+        cpu.cr0 = 0x11;
+        cpu.cr4 = 0;
+        cpu.efer = 0;
+        cpu.flushTlb();
+        write64(GDT + 0x08, 0x00CF9B000000FFFFL);
+        write64(GDT + 0x10, 0x00CF93000000FFFFL);
+        write64(GDT + 0x18, 0x00CFFB000000FFFFL);
+        write64(GDT + 0x20, 0x00CFF3000000FFFFL);
+        write64(GDT + 0x28, 0x67 | (TSS & 0xFFFFFF) << 16 | 0x89L << 40 | ((TSS >>> 24) & 0xFF) << 56);
+        cpu.gdtrBase = GDT;
+        cpu.gdtrLimit = 0x2F;
+        write(TSS + 8, new byte[] {DATA32, 0});
+        for (int v = 0; v < 256; v++) {
+            setGate32(v, HANDLERS + 16L * v, 0xE, v == 3 || v == 0x80 ? 3 : 0);
+            write(HANDLERS + 16L * v, new byte[] {(byte) 0xF4});
+        }
+        cpu.idtrBase = IDT;
+        cpu.idtrLimit = 0x7FF;
+        cpu.segment(SegReg.CS).set(CODE32, 0, 0xFFFFFFFF, 0xC09B);
+        for (SegReg s : new SegReg[] {SegReg.SS, SegReg.DS, SegReg.ES, SegReg.FS, SegReg.GS}) {
+            cpu.segment(s).set(DATA32, 0, 0xFFFFFFFF, 0xC093);
+        }
+        cpu.segment(SegReg.TR).set(TSS32, TSS, 0x67, 0x8B);
+        return this;
+    }
+
+    /** A 32-bit gate (type 0xE interrupt, 0xF trap) to CODE32:target. */
+    public void setGate32(int vector, long target, int type, int dpl) {
+        long g = (target & 0xFFFF) | (long) CODE32 << 16 | (long) type << 40 | (long) dpl << 45 | 1L << 47
+                | ((target >>> 16) & 0xFFFF) << 48;
+        write64(IDT + 8L * vector, g);
+    }
 }
