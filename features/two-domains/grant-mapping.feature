@@ -82,7 +82,9 @@ Feature: One guest maps a page another guest granted it
     And the gnttab_map_grant_ref the guest got back has status = GNTST_general_error (-1)
 
   @spec-12.3
-  Scenario: A write through a read-only grant mapping never reaches the granter's page
+  Scenario: A write through a read-only grant mapping faults with #GP and never reaches the granter's page
+    Xen 4.4's nested page-fault handler injects #GP(0) for a write to a read-only grant mapping
+    (derived from hvm_hap_nested_page_fault; the domain keeps running).
     When guest A writes grant entry 8 in window page 0: flags GTF_permit_access (1) | GTF_readonly (4), domid $domB, frame 0x1800
     And guest B calls grant_table_op (20) with GNTTABOP_map_grant_ref (0), count 1, and this gnttab_map_grant_ref:
       | host_addr | 0x2400000                                 |
@@ -91,7 +93,8 @@ Feature: One guest maps a page another guest granted it
       | dom       | $domA                                     |
     And guest B maps gfn 0x2400 at its mapping window page 0
     And guest B writes 0xBAD at offset 0x10 of its mapping window page 0
-    Then the write does not complete
+    Then the write faults in the guest with exception 13 (#GP) and error code 0
+    And guest B is still running
     And guest A reads 0xA5A5A5A5 at offset 0x10 of its mapping window page 1
 
   @spec-12.3

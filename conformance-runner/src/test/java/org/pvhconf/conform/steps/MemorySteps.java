@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.pvhconf.stubs.kernels.AgentProtocol.OP_HYPERCALL_REGS;
 import static org.pvhconf.stubs.kernels.AgentProtocol.OP_MAP_GFN;
+import static org.pvhconf.stubs.kernels.AgentProtocol.STATUS_FAULTED;
 import static org.pvhconf.stubs.kernels.AgentProtocol.OP_READ64;
 import static org.pvhconf.stubs.kernels.AgentProtocol.OP_READ8;
 import static org.pvhconf.stubs.kernels.AgentProtocol.OP_WRITE64;
@@ -383,6 +384,14 @@ public final class MemorySteps {
     public void writeDidNotComplete() {
         assertTrue(lastAccess != null, "no write was made");
         assertNotEquals(STATUS_DONE, lastAccess.status(), () -> "the write completed: " + lastAccess);
+    }
+
+    @Then("the write faults in the guest with exception {int} \\({word}) and error code {int}")
+    public void writeFaulted(int vector, String mnemonic, int errorCode) {
+        assertTrue(lastAccess != null, "no write was made");
+        assertEquals(STATUS_FAULTED, lastAccess.status(), () -> "the write did not fault: " + lastAccess);
+        assertEquals(vector, lastAccess.vector(), () -> "vector of " + lastAccess);
+        assertEquals(errorCode, lastAccess.out()[1], () -> "error code of " + lastAccess);
     }
 
     @Then("the toolstack sees {peer} crashed")

@@ -43,6 +43,8 @@ public final class Cpu {
     private final Engine engine;
     private long retired;
     private int pendingVector = -1;
+    private int pendingException = -1;
+    private int pendingErrorCode;
     private boolean interruptWindowExiting;
 
     /** How instructions are executed: the interpreter, later the JIT. Both share one semantic definition. */
@@ -152,6 +154,33 @@ public final class Cpu {
 
     public boolean hasPendingInjection() {
         return pendingVector >= 0;
+    }
+
+    /**
+     * Injects a hardware exception (VMX event injection of type "hardware exception"): it is delivered
+     * through the guest's IDT at the start of the next run, before the instruction at RIP, with the
+     * usual double-fault escalation. {@code errorCode} is pushed for the vectors that take one
+     * (#DF, #TS, #NP, #SS, #GP, #PF, #AC) and ignored for the others. The hypervisor uses it where
+     * hardware would fault after an exit, e.g. #GP(0) for an MSR it does not implement.
+     */
+    public void injectException(int vector, int errorCode) {
+        if (vector < 0 || vector > 31) {
+            throw new IllegalArgumentException("not an exception vector: " + vector);
+        }
+        pendingException = vector;
+        pendingErrorCode = errorCode;
+    }
+
+    /** The exception queued by {@link #injectException}, or -1; taking it clears it. */
+    public int takePendingException() {
+        int v = pendingException;
+        pendingException = -1;
+        return v;
+    }
+
+    /** The error code that goes with the exception {@link #takePendingException} returned. */
+    public int pendingErrorCode() {
+        return pendingErrorCode;
     }
 
     public void setInterruptWindowExiting(boolean on) {

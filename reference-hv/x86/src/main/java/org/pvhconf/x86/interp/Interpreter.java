@@ -68,6 +68,18 @@ public final class Interpreter implements Cpu.Engine {
     @Override
     public VmExit run(Cpu cpu, long budget) {
         bind(cpu);
+        int exception = cpu.takePendingException();
+        if (exception >= 0) {
+            try {
+                Delivery.exception(env, new Fault(exception,
+                        Fault.pushesErrorCode(exception) ? cpu.pendingErrorCode() : -1, cpu.cr2));
+            } catch (ExitRequest e) {
+                if (e.exit.reason() == VmExit.Reason.EPT_VIOLATION) {
+                    cpu.injectException(exception, cpu.pendingErrorCode()); // delivered again once mapped
+                }
+                return e.exit;
+            }
+        }
         int vector = cpu.takePendingVector();
         if (vector >= 0) {
             try {

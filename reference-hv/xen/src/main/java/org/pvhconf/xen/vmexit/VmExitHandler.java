@@ -1,6 +1,7 @@
 package org.pvhconf.xen.vmexit;
 
 import org.pvhconf.x86.cpu.Cpu;
+import org.pvhconf.x86.cpu.GuestPhysMemory;
 import org.pvhconf.x86.cpu.Reg;
 import org.pvhconf.x86.cpu.VmExit;
 import org.pvhconf.xen.XenProfile;
@@ -21,6 +22,9 @@ import org.pvhconf.xen.mm.P2m;
  * moves past it and it counts as retired.
  */
 public final class VmExitHandler {
+    /** #GP, the vector Xen injects for an unimplemented MSR or a write to a read-only grant mapping. */
+    private static final int GP_VECTOR = 13;
+
     private final HypercallDispatcher hypercalls;
     private final CpuidPolicy cpuid;
 
@@ -60,7 +64,7 @@ public final class VmExitHandler {
                     cpu.set(Reg.RDX, 0);
                     complete(cpu, exit);
                 } else {
-                    noGpInjection(d, v, "RDMSR", exit.qualification());
+                    cpu.injectException(GP_VECTOR, 0); // an MSR neither the CPU nor Xen implements
                 }
                 break;
             case WRMSR:
@@ -69,7 +73,7 @@ public final class VmExitHandler {
                     writeHypercallMsr(d, value);
                     complete(cpu, exit);
                 } else {
-                    noGpInjection(d, v, "WRMSR", exit.qualification());
+                    cpu.injectException(GP_VECTOR, 0);
                 }
                 break;
             case IO:
@@ -81,10 +85,19 @@ public final class VmExitHandler {
                 }
                 complete(cpu, exit); // writes are dropped
                 break;
-            case EPT_VIOLATION:
-                d.crash(String.format("vcpu%d rip=0x%x: EPT violation at gpa 0x%x (access %s): the p2m does not"
-                        + " map it", v.id(), cpu.rip, exit.guestPhysical(), access(exit.qualification())));
+            case EPT_VIOLATION: {
+                long gfn = exit.guestPhysical() >>> 12;
+                if ((exit.qualification() & GuestPhysMemory.WRITE) != 0 && d.p2m().type(gfn) == P2m.Type.GRANT_RO) {
+                    // A write through a read-only grant mapping: 4.4's nested page-fault handler gives the
+                    // guest #GP(0) and leaves the domain running.
+                    cpu.injectException(GP_VECTOR, 0);
+                    break;
+                }
+                d.crash(String.format("vcpu%d rip=0x%x: EPT violation at gpa 0x%x (access %s): the p2m %s",
+                        v.id(), cpu.rip, exit.guestPhysical(), access(exit.qualification()),
+                        d.p2m().type(gfn) == null ? "does not map it" : "maps it as " + d.p2m().type(gfn)));
                 break;
+            }
             case TRIPLE_FAULT:
                 // §7.1, Appendix A.10: params[TRIPLE_FAULT_REASON] is never set for PVHv1, so 0 = poweroff.
                 d.tripleFault((int) d.hvmParam(HvmParams.HVM_PARAM_TRIPLE_FAULT_REASON),
@@ -129,15 +142,6 @@ public final class VmExitHandler {
             return;
         }
         HypercallPageInit.initialise(d.machine().frame(d.p2m().lookup(gfn)));
-    }
-
-    /**
-     * Xen would inject #GP here. {@code x86.cpu.Cpu} has no exception-injection API yet, so this reference
-     * crashes the domain and says so rather than pretend the access worked.
-     */
-    private static void noGpInjection(Domain d, Vcpu v, String insn, long msr) {
-        d.crash(String.format("vcpu%d rip=0x%x: %s of MSR 0x%x wants #GP, which the CPU cannot inject yet",
-                v.id(), v.cpu().rip, insn, msr));
     }
 
     private static void complete(Cpu cpu, VmExit exit) {
