@@ -25,9 +25,9 @@ import org.pvhconf.stubs.Binutils;
  * run of {@code as --64} and {@code ld}, so that the file cannot drift from what binutils does.
  */
 class AssemblerBinutilsTest {
-    private static final long ORIGIN = 0xFFFFFFFF80100000L;
+    static final long ORIGIN = 0xFFFFFFFF80100000L;
 
-    private record Case(int line, String source, byte[] expected) {
+    record Case(int line, String source, byte[] expected) {
         @Override
         public String toString() {
             return "line " + line + ": " + source;
