@@ -32,7 +32,8 @@ import org.pvhconf.x86.sem.Semantics;
  * </ul>
  */
 public final class Interpreter implements Cpu.Engine {
-    private static final int STALL_LIMIT = 1024;
+    /** Consecutive steps without a retirement after which {@link #run} gives up (see the class comment). */
+    public static final int STALL_LIMIT = 1024;
 
     private Cpu bound;
     private Env env;
@@ -46,8 +47,57 @@ public final class Interpreter implements Cpu.Engine {
         }
     }
 
+    public Interpreter() {
+    }
+
+    /**
+     * An interpreter bound to an existing {@link Env} (its CPU and MMU): another engine that interprets
+     * its cold code with this one shares the TLB and its write watch.
+     */
+    public Interpreter(Env env) {
+        bound = env.cpu;
+        this.env = env;
+        ops = new InterpOps(env);
+    }
+
     @Override
     public VmExit run(Cpu cpu, long budget) {
+        VmExit injected = deliverPending(cpu);
+        if (injected != null) {
+            return injected;
+        }
+        long done = 0;
+        int stalls = 0;
+        for (;;) {
+            if (cpu.interruptWindowExiting() && cpu.interruptWindowOpen()) {
+                return VmExit.of(VmExit.Reason.INTERRUPT_WINDOW);
+            }
+            if (done >= budget || stalls >= STALL_LIMIT) {
+                return VmExit.of(VmExit.Reason.BUDGET);
+            }
+            try {
+                if (step(cpu) == RETIRED) {
+                    done++;
+                    stalls = 0;
+                } else {
+                    stalls++;
+                }
+            } catch (ExitRequest e) {
+                return e.exit;
+            }
+        }
+    }
+
+    /** {@link #step} retired the instruction. */
+    public static final int RETIRED = 0;
+    /** {@link #step} retired nothing: a fault was delivered, or a REP string chunk will run again. */
+    public static final int STALLED = 1;
+
+    /**
+     * Delivers the vector queued by {@link Cpu#injectExternalInterrupt}, as the start of {@link #run}
+     * does; returns the VM exit that delivery met (the vector is then re-queued), or null.
+     */
+    public VmExit deliverPending(Cpu cpu) {
         bind(cpu);
         int vector = cpu.takePendingVector();
         if (vector >= 0) {
@@ -60,44 +110,38 @@ public final class Interpreter implements Cpu.Engine {
                 return e.exit;
             }
         }
-        long done = 0;
-        int stalls = 0;
-        for (;;) {
-            if (cpu.interruptWindowExiting() && cpu.interruptWindowOpen()) {
-                return VmExit.of(VmExit.Reason.INTERRUPT_WINDOW);
+        return null;
+    }
+
+    /**
+     * One step of the run loop: executes the instruction at RIP (or delivers its fault). Returns
+     * {@link #RETIRED} or {@link #STALLED}; an instruction exit is thrown as {@link ExitRequest}. For
+     * engines that interpret part of the code (the JIT's cold code and the instructions it leaves to helpers).
+     */
+    public int step(Cpu cpu) {
+        bind(cpu);
+        long rip = cpu.rip;
+        boolean shadow = cpu.interruptShadow;
+        cpu.interruptShadow = false;
+        try {
+            DecodedInsn d = fetchAndDecode(cpu, rip);
+            env.begin();
+            ops.begin(d);
+            Semantics.of(d.form).emit(d, ops);
+            cpu.rip = env.jumped ? env.target : rip + d.length;
+            if (env.noRetire) {
+                return STALLED;
             }
-            if (done >= budget || stalls >= STALL_LIMIT) {
-                return VmExit.of(VmExit.Reason.BUDGET);
+            cpu.retire(1);
+            return RETIRED;
+        } catch (Fault f) {
+            Delivery.exception(env, f); // an exit here (EPT violation on the IDT or stack) is returned as is
+            return STALLED;
+        } catch (ExitRequest e) {
+            if (e.exit.reason() == VmExit.Reason.EPT_VIOLATION) {
+                cpu.interruptShadow = shadow;
             }
-            long rip = cpu.rip;
-            boolean shadow = cpu.interruptShadow;
-            cpu.interruptShadow = false;
-            try {
-                DecodedInsn d = fetchAndDecode(cpu, rip);
-                env.begin();
-                ops.begin(d);
-                Semantics.of(d.form).emit(d, ops);
-                cpu.rip = env.jumped ? env.target : rip + d.length;
-                if (env.noRetire) {
-                    stalls++;
-                } else {
-                    cpu.retire(1);
-                    done++;
-                    stalls = 0;
-                }
-            } catch (Fault f) {
-                try {
-                    Delivery.exception(env, f);
-                } catch (ExitRequest e) {
-                    return e.exit;
-                }
-                stalls++;
-            } catch (ExitRequest e) {
-                if (e.exit.reason() == VmExit.Reason.EPT_VIOLATION) {
-                    cpu.interruptShadow = shadow;
-                }
-                return e.exit;
-            }
+            throw e;
         }
     }
 
