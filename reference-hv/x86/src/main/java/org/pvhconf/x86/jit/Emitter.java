@@ -81,6 +81,12 @@ final class Emitter implements Opcodes {
         mv.visitTypeInsn(opcode, type);
     }
 
+    /** LOOKUPSWITCH over sorted keys. */
+    void lookupSwitch(Label dflt, int[] keys, Label[] labels) {
+        size += 8 + 8 * keys.length;
+        mv.visitLookupSwitchInsn(dflt, keys, labels);
+    }
+
     void tryCatch(Label start, Label end, Label handler, String type) {
         mv.visitTryCatchBlock(start, end, handler, type);
     }

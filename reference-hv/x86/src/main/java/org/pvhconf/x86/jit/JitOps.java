@@ -28,10 +28,26 @@ final class JitOps implements Ops, Opcodes {
     static final String FAULT = Type.getInternalName(Fault.class);
 
     /** Fixed locals of the run method. */
+    /** Long locals for the operands of pending flag computations, per block (past it, flags are computed eagerly). */
+    static final int LAZY_CAP = 48;
     static final int THIS = 0, L_CTX = 1, L_CPU = 2, L_ENV = 3, L_GPR = 4, L_ICOUNT = 5, L_LEFT = 6, L_REG0 = 8,
-            L_FLAGS = L_REG0 + 32, L_JUMP = L_FLAGS + 2, L_TEMP0 = L_JUMP + 2;
+            L_FLAGS = L_REG0 + 32, L_JUMP = L_FLAGS + 2, L_LAZY0 = L_JUMP + 2, L_TEMP0 = L_LAZY0 + 2 * LAZY_CAP;
 
     private static final int MAX = 512;
+
+    /**
+     * A flag update not yet applied to the RFLAGS local: RFLAGS = RFLAGS &amp; ~mask | value &amp; mask,
+     * where value is {@code helper(args)} or, without a helper, {@code args[0]}. Each argument is a
+     * constant ({@code slot == -1}) or a block-lifetime local.
+     */
+    record Pending(Helper helper, long[] constant, int[] slot, long mask) {
+    }
+
+    /** Flag updates since the RFLAGS local was last brought up to date, oldest first. */
+    private java.util.List<Pending> pending = new java.util.ArrayList<>();
+    private int nextLazy = L_LAZY0;
+    /** The pending list at each instruction's first fault point, for the fault handler. */
+    final java.util.Map<Integer, java.util.List<Pending>> pendingAtFault = new java.util.TreeMap<>();
 
     private final Emitter e;
     private final boolean[] konst = new boolean[MAX];
@@ -39,6 +55,9 @@ final class JitOps implements Ops, Opcodes {
     private final int[] slot = new int[MAX];
     /** Two-constant handles: {@code twoCond[h] != -1} means h = cond ? twoT : twoF. */
     private final int[] twoCond = new int[MAX];
+    /** Deferred pure-helper calls: emitted when first pushed (or never, when only dead flags use them). */
+    private final Helper[] deferred = new Helper[MAX];
+    private final int[][] deferredArgs = new int[MAX][];
     private final long[] twoT = new long[MAX], twoF = new long[MAX];
     private int n;
     private int nextSlot;
@@ -75,6 +94,7 @@ final class JitOps implements Ops, Opcodes {
         konst[h] = true;
         value[h] = v;
         twoCond[h] = -1;
+        deferred[h] = null;
         return h;
     }
 
@@ -83,6 +103,7 @@ final class JitOps implements Ops, Opcodes {
         int h = n++;
         konst[h] = false;
         twoCond[h] = -1;
+        deferred[h] = null;
         slot[h] = nextSlot;
         nextSlot += 2;
         e.var(LSTORE, slot[h]);
@@ -117,9 +138,122 @@ final class JitOps implements Ops, Opcodes {
     void push(int h) {
         if (konst[h]) {
             e.lconst(value[h]);
-        } else {
-            e.var(LLOAD, slot[h]);
+            return;
         }
+        if (deferred[h] != null) {
+            Helper helper = deferred[h];
+            deferred[h] = null;
+            invoke(helper, deferredArgs[h]);
+            slot[h] = nextSlot;
+            nextSlot += 2;
+            e.var(LSTORE, slot[h]);
+        }
+        e.var(LLOAD, slot[h]);
+    }
+
+    /** Emits a deferred helper call now, so that every later path sees its local assigned. */
+    void force(int h) {
+        if (!konst[h] && deferred[h] != null) {
+            push(h);
+            e.insn(POP2);
+        }
+    }
+
+    private void invoke(Helper helper, int[] args) {
+        StringBuilder desc = new StringBuilder("(");
+        for (int a : args) {
+            push(a);
+            desc.append('J');
+        }
+        desc.append(")J");
+        e.invoke(INVOKESTATIC, Type.getInternalName(helper.owner), helper.method, desc.toString());
+    }
+
+    // ---- lazy flags ----
+
+    /** Emits the pending updates of {@code list} into the RFLAGS local (the list itself is kept). */
+    void materialize(java.util.List<Pending> list) {
+        for (Pending p : list) {
+            e.var(LLOAD, L_FLAGS);
+            e.lconst(~p.mask());
+            e.insn(LAND);
+            if (p.helper() == null) {
+                pushLazy(p, 0);
+            } else {
+                StringBuilder desc = new StringBuilder("(");
+                for (int i = 0; i < p.slot().length; i++) {
+                    pushLazy(p, i);
+                    desc.append('J');
+                }
+                desc.append(")J");
+                e.invoke(INVOKESTATIC, Type.getInternalName(p.helper().owner), p.helper().method, desc.toString());
+            }
+            e.lconst(p.mask());
+            e.insn(LAND);
+            e.insn(LOR);
+            e.lconst(2);
+            e.insn(LOR);
+            e.var(LSTORE, L_FLAGS);
+        }
+    }
+
+    private void pushLazy(Pending p, int i) {
+        if (p.slot()[i] < 0) {
+            e.lconst(p.constant()[i]);
+        } else {
+            e.var(LLOAD, p.slot()[i]);
+        }
+    }
+
+    /** Brings the RFLAGS local up to date (before a read, an exit or a loop back edge). */
+    void flushFlags() {
+        materialize(pending);
+        pending = new java.util.ArrayList<>();
+    }
+
+    java.util.List<Pending> pendingFlags() {
+        return pending;
+    }
+
+    /** The block-lifetime locals used so far (the translator zeroes them at entry, for the verifier). */
+    int lazyEnd() {
+        return nextLazy;
+    }
+
+    private void defer(Helper helper, int[] args, long mask) {
+        if (nextLazy + 2 * args.length > L_TEMP0) {
+            flushFlags(); // out of block-lifetime locals: this update is applied at once
+            e.var(LLOAD, L_FLAGS);
+            e.lconst(~mask);
+            e.insn(LAND);
+            if (helper == null) {
+                push(args[0]);
+            } else {
+                invoke(helper, args);
+            }
+            e.lconst(mask);
+            e.insn(LAND);
+            e.insn(LOR);
+            e.lconst(2);
+            e.insn(LOR);
+            e.var(LSTORE, L_FLAGS);
+            return;
+        }
+        long[] c = new long[args.length];
+        int[] sl = new int[args.length];
+        for (int i = 0; i < args.length; i++) {
+            if (konst[args[i]]) {
+                c[i] = value[args[i]];
+                sl[i] = -1;
+            } else {
+                push(args[i]);
+                sl[i] = nextLazy;
+                nextLazy += 2;
+                e.var(LSTORE, sl[i]);
+            }
+        }
+        pending.removeIf(p -> (p.mask() & ~mask) == 0); // wholly overwritten: never computed
+        pending.add(new Pending(helper, c, sl, mask));
     }
 
     /** Pushes 1 (int) if handle {@code h} is non-zero and branches to {@code ifZero} otherwise. */
@@ -136,6 +270,9 @@ final class JitOps implements Ops, Opcodes {
             faultMarked = true;
             e.iconst(index);
             e.var(ISTORE, L_ICOUNT);
+            if (!pending.isEmpty()) {
+                pendingAtFault.put(index, java.util.List.copyOf(pending));
+            }
         }
     }
 
@@ -216,26 +353,18 @@ final class JitOps implements Ops, Opcodes {
 
     @Override
     public int flags() {
+        flushFlags();
         e.var(LLOAD, L_FLAGS);
         return local();
     }
 
     @Override
     public void setFlags(int v, long m) {
-        e.var(LLOAD, L_FLAGS);
-        e.lconst(~m);
-        e.insn(LAND);
-        if (konst[v]) {
-            e.lconst(value[v] & m | 2);
+        if (deferred[v] != null) {
+            defer(deferred[v], deferredArgs[v], m);
         } else {
-            push(v);
-            e.lconst(m);
-            e.insn(LAND);
-            e.lconst(2);
-            e.insn(LOR);
+            defer(null, new int[] {v}, m);
         }
-        e.insn(LOR);
-        e.var(LSTORE, L_FLAGS);
     }
 
     @Override
@@ -342,6 +471,9 @@ final class JitOps implements Ops, Opcodes {
         if (konst[cond]) {
             return value[cond] != 0 ? ifTrue : ifFalse;
         }
+        force(cond);
+        force(ifTrue);
+        force(ifFalse);
         Label no = new Label();
         Label end = new Label();
         branchIfZero(cond, no);
@@ -394,16 +526,15 @@ final class JitOps implements Ops, Opcodes {
                 int h = select(twoCond[two], constant(rt), constant(rf));
                 return h;
             }
-        } else {
-            faultPoint();
+            int h = n++;
+            konst[h] = false;
+            twoCond[h] = -1;
+            deferred[h] = helper;
+            deferredArgs[h] = args.clone();
+            return h;
         }
-        StringBuilder desc = new StringBuilder("(");
-        for (int a : args) {
-            push(a);
-            desc.append('J');
-        }
-        desc.append(")J");
-        e.invoke(INVOKESTATIC, Type.getInternalName(helper.owner), helper.method, desc.toString());
+        faultPoint();
+        invoke(helper, args);
         return local();
     }
 

@@ -177,6 +177,7 @@ final class Translator implements Opcodes {
         final boolean flagsWritten;
         final List<Long> exits = new ArrayList<>();
         final Label loopHead = new Label();
+        JitOps ops;
 
         Body(Emitter e, List<Insn> insns, long start, int written, boolean flagsWritten) {
             this.e = e;
@@ -214,12 +215,17 @@ final class Translator implements Opcodes {
             e.var(LSTORE, JitOps.L_LEFT);
             e.iconst(0);
             e.var(ISTORE, JitOps.L_ICOUNT);
+            Label init = new Label();
+            Label body = new Label();
+            e.jump(GOTO, init);
+            e.label(body);
             Label tryStart = new Label();
             Label tryEnd = new Label();
             Label handler = new Label();
             e.label(tryStart);
             e.label(loopHead);
             JitOps ops = new JitOps(e);
+            this.ops = ops;
             int n = insns.size();
             for (int k = 0; k < n; k++) {
                 Insn in = insns.get(k);
@@ -229,6 +235,9 @@ final class Translator implements Opcodes {
                 int target = ops.jumpTarget;
                 if (in.stores) {
                     // A store into translated code: leave before the next instruction runs.
+                    if (target >= 0) {
+                        ops.force(target);
+                    }
                     Label cont = new Label();
                     e.var(ALOAD, JitOps.L_CTX);
                     e.field(GETFIELD, CTX, "codeWritten", "Z");
@@ -249,6 +258,23 @@ final class Translator implements Opcodes {
             e.label(tryEnd);
             e.tryCatch(tryStart, tryEnd, handler, "java/lang/RuntimeException");
             e.label(handler);
+            if (!ops.pendingAtFault.isEmpty()) {
+                // Flags still pending at the faulting instruction are computed now, from their operands.
+                Label done = new Label();
+                int[] keys = ops.pendingAtFault.keySet().stream().mapToInt(Integer::intValue).toArray();
+                Label[] cases = new Label[keys.length];
+                for (int i = 0; i < keys.length; i++) {
+                    cases[i] = new Label();
+                }
+                e.var(ILOAD, JitOps.L_ICOUNT);
+                e.lookupSwitch(done, keys, cases);
+                for (int i = 0; i < keys.length; i++) {
+                    e.label(cases[i]);
+                    ops.materialize(ops.pendingAtFault.get(keys[i]));
+                    e.jump(GOTO, done);
+                }
+                e.label(done);
+            }
             spill();
             e.var(ALOAD, JitOps.L_CTX);
             e.var(ILOAD, JitOps.L_ICOUNT);
@@ -260,6 +286,13 @@ final class Translator implements Opcodes {
             e.insn(LSUB);
             e.field(PUTFIELD, CTX, "left", "J");
             e.insn(ATHROW);
+            // Block-lifetime locals start at 0, so that the verifier sees them assigned in the handler.
+            e.label(init);
+            for (int s = JitOps.L_LAZY0; s < ops.lazyEnd(); s += 2) {
+                e.lconst(0);
+                e.var(LSTORE, s);
+            }
+            e.jump(GOTO, body);
         }
 
         /** Writes back the registers and flags the block changes. */
@@ -299,7 +332,8 @@ final class Translator implements Opcodes {
                 exitConst(target, done);
                 return;
             }
-            // A self-loop: one more pass if the budget allows it.
+            // A self-loop: one more pass if the budget allows it. The loop head expects no pending flags.
+            ops.materialize(ops.pendingFlags());
             Label out = new Label();
             e.var(LLOAD, JitOps.L_LEFT);
             e.lconst(done);
@@ -327,6 +361,7 @@ final class Translator implements Opcodes {
         }
 
         private void exit(Runnable pushTarget, int done, long constTarget) {
+            ops.materialize(ops.pendingFlags());
             spill();
             e.var(ALOAD, JitOps.L_CPU);
             pushTarget.run();
