@@ -20,8 +20,21 @@ public final class JitContext {
     /** Set by the write watch when a store hit a frame holding translated code: the block leaves after that instruction. */
     public boolean codeWritten;
 
-    JitContext(Cpu cpu, Env env) {
+    /** {@link JitRuntime}'s one-page caches: linear page number (-1: empty) and its frame. */
+    long readPage = -1, writePage = -1;
+    byte[] readFrame, writeFrame;
+    final JitEngine engine;
+
+    JitContext(Cpu cpu, Env env, JitEngine engine) {
         this.cpu = cpu;
         this.env = env;
+        this.engine = engine;
+    }
+
+    /** Empties the access caches (see {@link JitRuntime}). */
+    void forgetPages() {
+        readPage = -1;
+        writePage = -1;
+        readFrame = writeFrame = null;
     }
 }

@@ -48,6 +48,11 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
     private JitContext ctx;
 
     private final Map<Long, Translation> cache = new HashMap<>();
+    /**
+     * Translations by linear RIP, direct-mapped (QEMU's tb_jmp_cache): valid while the TLB is, so
+     * emptied by every flush. Serves computed exits (RET, indirect jumps) that miss their link.
+     */
+    private final Translation[] jumpCache = new Translation[4096];
     private final Map<Long, int[]> counters = new HashMap<>();
     /** Translations by guest frame: the frames the write watch covers. */
     private final Map<Long, List<Translation>> byFrame = new HashMap<>();
@@ -84,10 +89,11 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
             mmu.setWriteWatch(this);
             env = new Env(cpu, mmu);
             interp = new Interpreter(env);
-            ctx = new JitContext(cpu, env);
+            ctx = new JitContext(cpu, env, this);
             cache.clear();
             byFrame.clear();
             counters.clear();
+            java.util.Arrays.fill(jumpCache, null);
         }
     }
 
@@ -95,7 +101,9 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
     public VmExit run(Cpu cpu, long budget) {
         bind(cpu);
         epoch++;
+        ctx.forgetPages();
         VmExit injected = interp.deliverPending(cpu);
+        ctx.forgetPages(); // delivery may have changed CPL
         if (injected != null) {
             return injected;
         }
@@ -117,6 +125,7 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
             next = null;
             if (t == null || left < t.length) {
                 interpreted++;
+                ctx.forgetPages(); // the instruction may change CPL, paging or the TLB
                 if (DEBUG) {
                     System.out.printf("interp %x done %d%n", cpu.rip, done);
                 }
@@ -146,6 +155,7 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
                 finishPartial(cpu, t, retired);
                 done += retired;
                 stalls = retired > 0 ? 1 : stalls + 1;
+                ctx.forgetPages(); // delivery changes CPL and RSP's page
                 try {
                     Delivery.exception(env, f);
                 } catch (ExitRequest e) {
@@ -193,10 +203,23 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
 
     /** Finds, checks or makes the translation at RIP; null to interpret one instruction. */
     private Translation dispatch(Cpu cpu) {
+        long rip = cpu.rip;
+        int slot = (int) (rip ^ rip >>> 12) & (jumpCache.length - 1);
+        Translation j = jumpCache[slot];
+        if (j != null && j.rip == rip && j.valid && j.verifiedEpoch == epoch && j.mode == mode(cpu)) {
+            return j;
+        }
+        Translation t = lookup(cpu, rip);
+        if (t != null) {
+            jumpCache[slot] = t;
+        }
+        return t;
+    }
+
+    private Translation lookup(Cpu cpu, long rip) {
         if (!cpu.is64BitMode()) {
             return null;
         }
-        long rip = cpu.rip;
         boolean user = cpu.cpl() == 3;
         long gpa;
         byte[] frame;
@@ -210,9 +233,9 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
         long key = gpa | (long) mode << 56;
         Translation t = cache.get(key);
         if (t != null) {
-            if (t.rip != rip) {
+            if (t.rip != rip || t.mode != mode) {
                 invalidate(t); // the frame is mapped at another linear address: RIPs are baked in
-            } else if (t.verifiedEpoch != epoch && !sameBytes(t.bytes, frame, (int) (rip & 0xFFF))) {
+            } else if (t.verifiedEpoch != epoch && !sameBytes(t.bytes, frame, t.bytesAt)) {
                 invalidate(t);
                 return null;
             } else {
@@ -246,6 +269,7 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
         if (inFrame == null) {
             byFrame.put(t.gfn, inFrame = new ArrayList<>());
             mmu.forgetWrites(t.gfn); // from now on writes to this frame reach written()
+            ctx.forgetPages();
         }
         inFrame.add(t);
         return t;
@@ -277,6 +301,7 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
         counters.clear();
         refused.clear();
         smcFrames.clear();
+        java.util.Arrays.fill(jumpCache, null);
         gen++;
     }
 
@@ -312,6 +337,8 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
     public void flush(Cpu cpu) {
         bind(cpu);
         mmu.flush();
+        ctx.forgetPages();
+        java.util.Arrays.fill(jumpCache, null);
         gen++;
         epoch++;
     }
@@ -320,6 +347,8 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
     public void flushPage(Cpu cpu, long linear) {
         bind(cpu);
         mmu.flushPage(linear);
+        ctx.forgetPages();
+        java.util.Arrays.fill(jumpCache, null);
         gen++;
     }
 

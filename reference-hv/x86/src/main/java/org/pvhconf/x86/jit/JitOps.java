@@ -26,6 +26,7 @@ final class JitOps implements Ops, Opcodes {
     static final String CTX = Type.getInternalName(JitContext.class);
     static final String ENV = Type.getInternalName(Env.class);
     static final String FAULT = Type.getInternalName(Fault.class);
+    static final String RUNTIME = Type.getInternalName(JitRuntime.class);
 
     /** Fixed locals of the run method. */
     /** Long locals for the operands of pending flag computations, per block (past it, flags are computed eagerly). */
@@ -385,23 +386,23 @@ final class JitOps implements Ops, Opcodes {
     @Override
     public int load(int seg, int addr, int size) {
         faultPoint();
-        e.var(ALOAD, L_ENV);
+        e.var(ALOAD, L_CTX);
         e.iconst(seg);
         push(addr);
         e.iconst(size);
-        e.invoke(INVOKEVIRTUAL, ENV, "read", "(IJI)J");
+        e.invoke(INVOKESTATIC, RUNTIME, "read", "(L" + CTX + ";IJI)J");
         return local();
     }
 
     @Override
     public void store(int seg, int addr, int size, int v) {
         faultPoint();
-        e.var(ALOAD, L_ENV);
+        e.var(ALOAD, L_CTX);
         e.iconst(seg);
         push(addr);
         e.iconst(size);
         push(v);
-        e.invoke(INVOKEVIRTUAL, ENV, "write", "(IJIJ)V");
+        e.invoke(INVOKESTATIC, RUNTIME, "write", "(L" + CTX + ";IJIJ)V");
     }
 
     @Override

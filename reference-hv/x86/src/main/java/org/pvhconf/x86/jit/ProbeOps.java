@@ -16,12 +16,16 @@ final class ProbeOps implements Ops {
     int regs;
     int regsWritten;
     boolean flags, flagsWritten, jumps, stores, sys, raises, faults;
+    /** The jump's target came from a select: a two-way branch. */
+    boolean conditional;
     private int n;
+    private final java.util.BitSet selected = new java.util.BitSet();
 
     void reset() {
         regs = regsWritten = 0;
-        flags = flagsWritten = jumps = stores = sys = raises = faults = false;
+        flags = flagsWritten = jumps = stores = sys = raises = faults = conditional = false;
         n = 0;
+        selected.clear();
     }
 
     private int h() {
@@ -73,6 +77,7 @@ final class ProbeOps implements Ops {
     @Override
     public void jump(int target) {
         jumps = true;
+        conditional = selected.get(target);
     }
 
     @Override
@@ -98,7 +103,9 @@ final class ProbeOps implements Ops {
 
     @Override
     public int select(int cond, int ifTrue, int ifFalse) {
-        return h();
+        int h = h();
+        selected.set(h);
+        return h;
     }
 
     @Override

@@ -7,6 +7,8 @@ final class Translation {
     /** Linear RIP it was translated at, its guest frame, and its bytes (checked against the frame before reuse). */
     final long rip;
     final long gfn;
+    /** The page bytes from offset {@link #bytesAt} that its instructions came from. */
+    final int bytesAt;
     final byte[] bytes;
     /** RIP of each instruction (the precise-fault table) and the instruction count. */
     final long[] rips;
@@ -22,11 +24,12 @@ final class Translation {
     long verifiedEpoch;
     final int mode;
 
-    Translation(long key, int mode, long rip, long gfn, byte[] bytes, long[] rips, long[] exitTarget, Block block) {
+    Translation(long key, int mode, long rip, long gfn, int bytesAt, byte[] bytes, long[] rips, long[] exitTarget, Block block) {
         this.key = key;
         this.mode = mode;
         this.rip = rip;
         this.gfn = gfn;
+        this.bytesAt = bytesAt;
         this.bytes = bytes;
         this.rips = rips;
         this.length = rips.length;

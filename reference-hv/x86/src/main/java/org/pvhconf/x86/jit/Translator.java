@@ -14,6 +14,7 @@ import org.pvhconf.x86.cpu.Cpu;
 import org.pvhconf.x86.decode.DecodedInsn;
 import org.pvhconf.x86.decode.Decoder;
 import org.pvhconf.x86.fault.Fault;
+import org.pvhconf.x86.isa.OpKind;
 import org.pvhconf.x86.sem.Semantics;
 
 /**
@@ -101,6 +102,7 @@ final class Translator implements Opcodes {
         mv.visitCode();
         Body b = new Body(new Emitter(mv), insns, rip, written, flagsWritten);
         b.emit(regs, flags);
+        insns = insns.subList(0, b.emitted);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         cv.visitEnd();
@@ -113,8 +115,12 @@ final class Translator implements Opcodes {
             throw new IllegalStateException("cannot define the block at " + Long.toHexString(rip), ex);
         }
         translated++;
-        int end = (int) ((insns.get(insns.size() - 1).rip + insns.get(insns.size() - 1).d.length) - rip);
-        int off = (int) (rip & 0xFFF);
+        int lo = 4096;
+        int hi = 0;
+        for (Insn i : insns) {
+            lo = Math.min(lo, (int) (i.rip & 0xFFF));
+            hi = Math.max(hi, (int) (i.rip & 0xFFF) + i.d.length);
+        }
         long[] rips = new long[insns.size()];
         for (int i = 0; i < rips.length; i++) {
             rips[i] = insns.get(i).rip;
@@ -123,7 +129,7 @@ final class Translator implements Opcodes {
         for (int i = 0; i < exits.length; i++) {
             exits[i] = b.exits.get(i);
         }
-        return new Translation(key, mode, rip, gfn, Arrays.copyOfRange(frame, off, off + end), rips, exits, block);
+        return new Translation(key, mode, rip, gfn, lo, Arrays.copyOfRange(frame, lo, hi), rips, exits, block);
     }
 
     private static List<Insn> scan(long rip, byte[] frame) {
@@ -160,10 +166,19 @@ final class Translator implements Opcodes {
             out.add(new Insn(d, pc, probe.regs, probe.regsWritten, probe.flags, probe.flagsWritten, probe.jumps,
                     probe.stores));
             approx += 120 + 40 * Integer.bitCount(probe.regs);
-            if (probe.jumps) {
-                break;
-            }
             pc += d.length;
+            if (probe.jumps) {
+                // A trace goes on through direct jumps and calls, and along the fall-through of a
+                // conditional branch (its taken side becomes a side exit), within the page.
+                if (d.operandIndex(OpKind.REL) < 0 || out.size() >= MAX_INSNS - 4) {
+                    break;
+                }
+                long next = probe.conditional ? pc : pc + d.imm;
+                if ((next ^ rip) >>> 12 != 0 || next == rip || pc + d.imm == rip) {
+                    break; // a branch back to the start stays the block's last: it becomes a JVM loop
+                }
+                pc = next;
+            }
         }
         return out;
     }
@@ -178,6 +193,8 @@ final class Translator implements Opcodes {
         final List<Long> exits = new ArrayList<>();
         final Label loopHead = new Label();
         JitOps ops;
+        /** Instructions actually compiled (a trace is cut where a jump does not fall through). */
+        int emitted;
 
         Body(Emitter e, List<Insn> insns, long start, int written, boolean flagsWritten) {
             this.e = e;
@@ -227,6 +244,7 @@ final class Translator implements Opcodes {
             JitOps ops = new JitOps(e);
             this.ops = ops;
             int n = insns.size();
+            emitted = n;
             for (int k = 0; k < n; k++) {
                 Insn in = insns.get(k);
                 ops.begin(in.d, in.rip, k);
@@ -249,8 +267,13 @@ final class Translator implements Opcodes {
                     }
                     e.label(cont);
                 }
+                if (target >= 0 && k < n - 1 && fallsThrough(ops, target, insns.get(k + 1).rip, k + 1)) {
+                    continue;
+                }
                 if (target >= 0) {
                     branch(ops, target, k + 1);
+                    emitted = k + 1;
+                    break;
                 } else if (k == n - 1) {
                     exitConst(next, n);
                 }
@@ -310,6 +333,34 @@ final class Translator implements Opcodes {
                 e.var(LLOAD, JitOps.L_FLAGS);
                 e.field(PUTFIELD, CPU, "rflags", "J");
             }
+        }
+
+        /**
+         * A jump inside a trace: falls through to the next traced instruction when the target is it,
+         * leaving by a side exit on the other side of a two-way branch. False when the target is not
+         * known to be the next instruction (the trace then ends here).
+         */
+        private boolean fallsThrough(JitOps ops, int target, long nextRip, int done) {
+            if (ops.isConst(target)) {
+                return ops.constValue(target) == nextRip;
+            }
+            if (!ops.isTwo(target)) {
+                return false;
+            }
+            long t = ops.twoTrue(target);
+            long f = ops.twoFalse(target);
+            if (t != nextRip && f != nextRip) {
+                return false;
+            }
+            Label stay = new Label();
+            ops.push(ops.twoCond(target));
+            e.lconst(0);
+            e.insn(LCMP);
+            // cond != 0 selects t: leave when the condition picks the side that is not traced
+            e.jump(t == nextRip ? IFNE : IFEQ, stay);
+            exitConst(t == nextRip ? f : t, done);
+            e.label(stay);
+            return true;
         }
 
         /** The last instruction jumped to {@code target}. */
