@@ -66,6 +66,7 @@ final class BenchCommand implements Callable<Integer> {
         final String runner;
         final long arg;
         long instructions;
+        String stats;
         double warmup = Double.NaN;
         final List<Double> mips = new ArrayList<>();
 
@@ -120,6 +121,13 @@ final class BenchCommand implements Callable<Integer> {
                         s.runner, s.arg, s.instructions, s.warmup, s.median(), s.mips.size());
             }
         }
+        for (Map.Entry<Workload, List<Series>> e : results.entrySet()) {
+            for (Series s : e.getValue()) {
+                if (s.stats != null) {
+                    out.printf(Locale.ROOT, "%-6s %s: %s%n", e.getKey().name().toLowerCase(Locale.ROOT), s.runner, s.stats);
+                }
+            }
+        }
         out.println("ratios of medians (target: JIT/interp >= 20; JIT/QEMU >= 1.0 on arith and fib, >= 0.5 on sieve):");
         for (Map.Entry<Workload, List<Series>> e : results.entrySet()) {
             List<Series> s = e.getValue();
@@ -135,7 +143,13 @@ final class BenchCommand implements Callable<Integer> {
     /** One boot of the twin kernel; checks its console line. */
     private double runGuest(Workload w, Series s) {
         byte[] elf = new BenchKernel(w, s.arg).build().elf();
-        Hypervisor hv = new Hypervisor(Hypervisors.options(s.runner));
+        List<org.pvhconf.x86.cpu.Cpu.Engine> engines = new ArrayList<>();
+        java.util.function.Supplier<org.pvhconf.x86.cpu.Cpu.Engine> factory = Hypervisors.options(s.runner).engineFactory();
+        Hypervisor hv = new Hypervisor(org.pvhconf.xen.HypervisorOptions.builder().engineFactory(() -> {
+            org.pvhconf.x86.cpu.Cpu.Engine e = factory.get();
+            engines.add(e);
+            return e;
+        }).build());
         Domain d;
         try {
             d = hv.createDomain(new DomainConfig(), elf);
@@ -151,6 +165,11 @@ final class BenchCommand implements Callable<Integer> {
                     + "', expected '" + expected.strip() + "'");
         }
         s.instructions = d.instructionsRetired();
+        for (org.pvhconf.x86.cpu.Cpu.Engine e : engines) {
+            if (e instanceof org.pvhconf.x86.jit.JitEngine j) {
+                s.stats = j.stats();
+            }
+        }
         return s.instructions / seconds / 1e6;
     }
 

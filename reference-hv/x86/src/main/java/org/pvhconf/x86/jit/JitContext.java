@@ -20,9 +20,15 @@ public final class JitContext {
     /** Set by the write watch when a store hit a frame holding translated code: the block leaves after that instruction. */
     public boolean codeWritten;
 
-    /** {@link JitRuntime}'s one-page caches: linear page number (-1: empty) and its frame. */
-    long readPage = -1, writePage = -1;
-    byte[] readFrame, writeFrame;
+    /**
+     * {@link JitRuntime}'s page caches, direct-mapped by linear page: an entry is valid when its tag
+     * is {@code page ^ pageGen}; {@link #forgetPages} empties them all by moving to a new generation
+     * (generations are multiples of 2^52, above every linear page number).
+     */
+    static final int PAGES = 64;
+    final long[] readTag = new long[PAGES], writeTag = new long[PAGES];
+    final byte[][] readFrame = new byte[PAGES][], writeFrame = new byte[PAGES][];
+    long pageGen = 1L << 52;
     final JitEngine engine;
 
     JitContext(Cpu cpu, Env env, JitEngine engine) {
@@ -33,8 +39,11 @@ public final class JitContext {
 
     /** Empties the access caches (see {@link JitRuntime}). */
     void forgetPages() {
-        readPage = -1;
-        writePage = -1;
-        readFrame = writeFrame = null;
+        pageGen += 1L << 52;
+        if (pageGen == 0) { // wrapped after 2^12 generations: clear for real so that no stale tag matches
+            java.util.Arrays.fill(readTag, -1);
+            java.util.Arrays.fill(writeTag, -1);
+            pageGen = 1L << 52;
+        }
     }
 }

@@ -352,6 +352,13 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
         gen++;
     }
 
+    /** Counters for reports: translated blocks entered, instructions interpreted, invalidations, cache size. */
+    public String stats() {
+        return String.format(java.util.Locale.ROOT, "%d translations cached, %d blocks run, %d instructions interpreted,"
+                + " %d invalidations, %d frames left to the interpreter", cache.size(), blocksRun, interpreted,
+                invalidations, smcFrames.values().stream().filter(c -> c[0] >= SMC_LIMIT).count());
+    }
+
     /** Translations made by this JVM so far. */
     public static long translations() {
         return Translator.translated;

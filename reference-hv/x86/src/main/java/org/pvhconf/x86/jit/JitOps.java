@@ -41,7 +41,11 @@ final class JitOps implements Ops, Opcodes {
      * where value is {@code helper(args)} or, without a helper, {@code args[0]}. Each argument is a
      * constant ({@code slot == -1}) or a block-lifetime local.
      */
-    record Pending(Helper helper, long[] constant, int[] slot, long mask) {
+    record Pending(Helper helper, long[] constant, int[] slot, Snapshot[] nested, long mask) {
+    }
+
+    /** RFLAGS as a definition read it: a copy of the RFLAGS local then, with the updates pending then. */
+    record Snapshot(int baseSlot, java.util.List<Pending> pending) {
     }
 
     /** Flag updates since the RFLAGS local was last brought up to date, oldest first. */
@@ -59,6 +63,8 @@ final class JitOps implements Ops, Opcodes {
     /** Deferred pure-helper calls: emitted when first pushed (or never, when only dead flags use them). */
     private final Helper[] deferred = new Helper[MAX];
     private final int[][] deferredArgs = new int[MAX][];
+    /** Lazy reads of RFLAGS: computed only if something other than a pending flag update uses them. */
+    private final Snapshot[] snapshot = new Snapshot[MAX];
     private final long[] twoT = new long[MAX], twoF = new long[MAX];
     private int n;
     private int nextSlot;
@@ -96,6 +102,7 @@ final class JitOps implements Ops, Opcodes {
         value[h] = v;
         twoCond[h] = -1;
         deferred[h] = null;
+        snapshot[h] = null;
         return h;
     }
 
@@ -105,6 +112,7 @@ final class JitOps implements Ops, Opcodes {
         konst[h] = false;
         twoCond[h] = -1;
         deferred[h] = null;
+        snapshot[h] = null;
         slot[h] = nextSlot;
         nextSlot += 2;
         e.var(LSTORE, slot[h]);
@@ -141,6 +149,15 @@ final class JitOps implements Ops, Opcodes {
             e.lconst(value[h]);
             return;
         }
+        if (snapshot[h] != null) {
+            Snapshot sn = snapshot[h];
+            snapshot[h] = null;
+            e.var(LLOAD, sn.baseSlot());
+            apply(sn.pending());
+            slot[h] = nextSlot;
+            nextSlot += 2;
+            e.var(LSTORE, slot[h]);
+        }
         if (deferred[h] != null) {
             Helper helper = deferred[h];
             deferred[h] = null;
@@ -154,7 +171,7 @@ final class JitOps implements Ops, Opcodes {
 
     /** Emits a deferred helper call now, so that every later path sees its local assigned. */
     void force(int h) {
-        if (!konst[h] && deferred[h] != null) {
+        if (!konst[h] && (deferred[h] != null || snapshot[h] != null)) {
             push(h);
             e.insn(POP2);
         }
@@ -174,8 +191,17 @@ final class JitOps implements Ops, Opcodes {
 
     /** Emits the pending updates of {@code list} into the RFLAGS local (the list itself is kept). */
     void materialize(java.util.List<Pending> list) {
+        if (list.isEmpty()) {
+            return;
+        }
+        e.var(LLOAD, L_FLAGS);
+        apply(list);
+        e.var(LSTORE, L_FLAGS);
+    }
+
+    /** Applies {@code list} to the RFLAGS value on the stack. */
+    private void apply(java.util.List<Pending> list) {
         for (Pending p : list) {
-            e.var(LLOAD, L_FLAGS);
             e.lconst(~p.mask());
             e.insn(LAND);
             if (p.helper() == null) {
@@ -194,12 +220,14 @@ final class JitOps implements Ops, Opcodes {
             e.insn(LOR);
             e.lconst(2);
             e.insn(LOR);
-            e.var(LSTORE, L_FLAGS);
         }
     }
 
     private void pushLazy(Pending p, int i) {
-        if (p.slot()[i] < 0) {
+        if (p.nested()[i] != null) {
+            e.var(LLOAD, p.nested()[i].baseSlot());
+            apply(p.nested()[i].pending());
+        } else if (p.slot()[i] < 0) {
             e.lconst(p.constant()[i]);
         } else {
             e.var(LLOAD, p.slot()[i]);
@@ -242,8 +270,12 @@ final class JitOps implements Ops, Opcodes {
         }
         long[] c = new long[args.length];
         int[] sl = new int[args.length];
+        Snapshot[] nested = new Snapshot[args.length];
         for (int i = 0; i < args.length; i++) {
-            if (konst[args[i]]) {
+            if (!konst[args[i]] && snapshot[args[i]] != null) {
+                nested[i] = snapshot[args[i]];
+                sl[i] = -1;
+            } else if (konst[args[i]]) {
                 c[i] = value[args[i]];
                 sl[i] = -1;
             } else {
@@ -254,7 +286,7 @@ final class JitOps implements Ops, Opcodes {
             }
         }
         pending.removeIf(p -> (p.mask() & ~mask) == 0); // wholly overwritten: never computed
-        pending.add(new Pending(helper, c, sl, mask));
+        pending.add(new Pending(helper, c, sl, nested, mask));
     }
 
     /** Pushes 1 (int) if handle {@code h} is non-zero and branches to {@code ifZero} otherwise. */
@@ -354,9 +386,21 @@ final class JitOps implements Ops, Opcodes {
 
     @Override
     public int flags() {
-        flushFlags();
+        if (pending.isEmpty() || nextLazy + 2 > L_TEMP0) {
+            flushFlags();
+            e.var(LLOAD, L_FLAGS);
+            return local();
+        }
+        int base = nextLazy;
+        nextLazy += 2;
         e.var(LLOAD, L_FLAGS);
-        return local();
+        e.var(LSTORE, base);
+        int h = n++;
+        konst[h] = false;
+        twoCond[h] = -1;
+        deferred[h] = null;
+        snapshot[h] = new Snapshot(base, java.util.List.copyOf(pending));
+        return h;
     }
 
     @Override
@@ -530,6 +574,7 @@ final class JitOps implements Ops, Opcodes {
             int h = n++;
             konst[h] = false;
             twoCond[h] = -1;
+            snapshot[h] = null;
             deferred[h] = helper;
             deferredArgs[h] = args.clone();
             return h;

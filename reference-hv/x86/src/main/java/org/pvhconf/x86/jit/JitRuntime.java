@@ -6,7 +6,7 @@ import java.nio.ByteOrder;
 import org.pvhconf.x86.cpu.GuestPhysMemory;
 
 /**
- * The memory accesses translated code makes: a one-page cache for reads and one for writes in front
+ * The memory accesses translated code makes: small direct-mapped page caches for reads and for writes in front
  * of {@link org.pvhconf.x86.sem.Env#read}/{@link org.pvhconf.x86.sem.Env#write} (the MMU, with all
  * its checks, on a miss). A page enters a cache only after an access through the MMU succeeded, for
  * ES/CS/SS/DS (no base in 64-bit mode) and, for writes, only if no translation lives in it, so the
@@ -26,21 +26,25 @@ public final class JitRuntime {
 
     public static long read(JitContext c, int seg, long addr, int size) {
         int off = (int) addr & 0xFFF;
-        if (addr >>> 12 == c.readPage && seg < FLAT_SEGMENTS && off + (size >>> 3) <= 4096) {
-            return get(c.readFrame, off, size);
+        long page = addr >>> 12;
+        int i = (int) page & (JitContext.PAGES - 1);
+        if (c.readTag[i] == (page ^ c.pageGen) && seg < FLAT_SEGMENTS && off + (size >>> 3) <= 4096) {
+            return get(c.readFrame[i], off, size);
         }
         long v = c.env.read(seg, addr, size);
         if (seg < FLAT_SEGMENTS && off + (size >>> 3) <= 4096) {
-            c.readFrame = c.env.mmu.frame(addr, GuestPhysMemory.READ, c.env.user());
-            c.readPage = addr >>> 12;
+            c.readFrame[i] = c.env.mmu.frame(addr, GuestPhysMemory.READ, c.env.user());
+            c.readTag[i] = page ^ c.pageGen;
         }
         return v;
     }
 
     public static void write(JitContext c, int seg, long addr, int size, long value) {
         int off = (int) addr & 0xFFF;
-        if (addr >>> 12 == c.writePage && seg < FLAT_SEGMENTS && off + (size >>> 3) <= 4096) {
-            put(c.writeFrame, off, size, value);
+        long page = addr >>> 12;
+        int i = (int) page & (JitContext.PAGES - 1);
+        if (c.writeTag[i] == (page ^ c.pageGen) && seg < FLAT_SEGMENTS && off + (size >>> 3) <= 4096) {
+            put(c.writeFrame[i], off, size, value);
             return;
         }
         c.env.write(seg, addr, size, value);
@@ -48,8 +52,8 @@ public final class JitRuntime {
             boolean user = c.env.user();
             long gfn = c.env.mmu.physical(addr, GuestPhysMemory.WRITE, user) >>> 12;
             if (!c.engine.watched(gfn)) {
-                c.writeFrame = c.env.mmu.frame(addr, GuestPhysMemory.WRITE, user);
-                c.writePage = addr >>> 12;
+                c.writeFrame[i] = c.env.mmu.frame(addr, GuestPhysMemory.WRITE, user);
+                c.writeTag[i] = page ^ c.pageGen;
             }
         }
     }
