@@ -56,6 +56,8 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
     private final Map<Long, int[]> counters = new HashMap<>();
     /** Translations by guest frame: the frames the write watch covers. */
     private final Map<Long, List<Translation>> byFrame = new HashMap<>();
+    /** The keys of {@link #byFrame} below 2^31, as bits: the store path asks without boxing. */
+    private final java.util.BitSet watchedFrames = new java.util.BitSet();
     /** Bumped by every TLB flush: links made before are not followed. */
     private long gen = 1;
     /** Bumped at every run and flush: a translation is re-checked against its frame once per epoch. */
@@ -92,6 +94,7 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
             ctx = new JitContext(cpu, env, this);
             cache.clear();
             byFrame.clear();
+            watchedFrames.clear();
             counters.clear();
             java.util.Arrays.fill(jumpCache, null);
         }
@@ -268,6 +271,7 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
         List<Translation> inFrame = byFrame.get(t.gfn);
         if (inFrame == null) {
             byFrame.put(t.gfn, inFrame = new ArrayList<>());
+            watch(t.gfn, true);
             mmu.forgetWrites(t.gfn); // from now on writes to this frame reach written()
             ctx.forgetPages();
         }
@@ -288,6 +292,7 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
             inFrame.remove(t);
             if (inFrame.isEmpty()) {
                 byFrame.remove(t.gfn);
+                watch(t.gfn, false);
             }
         }
     }
@@ -298,6 +303,7 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
         }
         cache.clear();
         byFrame.clear();
+        watchedFrames.clear();
         counters.clear();
         refused.clear();
         smcFrames.clear();
@@ -309,12 +315,19 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
 
     @Override
     public boolean watched(long gfn) {
-        return byFrame.containsKey(gfn);
+        return gfn >= 0 && gfn <= Integer.MAX_VALUE ? watchedFrames.get((int) gfn) : byFrame.containsKey(gfn);
+    }
+
+    private void watch(long gfn, boolean on) {
+        if (gfn >= 0 && gfn <= Integer.MAX_VALUE) {
+            watchedFrames.set((int) gfn, on);
+        }
     }
 
     @Override
     public void written(long gfn) {
         List<Translation> inFrame = byFrame.remove(gfn);
+        watch(gfn, false);
         if (inFrame != null) {
             for (Translation t : inFrame) {
                 t.valid = false;
