@@ -49,7 +49,7 @@ final class BootCommand implements Callable<Integer> {
     @Option(names = "--cmdline", paramLabel = "S", description = "The guest command line (start_info.cmd_line).")
     String cmdline;
 
-    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "interp",
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "jit",
             description = "Execution engine for guest code: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Engine engine;
 
@@ -66,10 +66,6 @@ final class BootCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        if (engine == Engine.jit) {
-            err.println("pvhconf: --engine jit: the JIT engine is not part of this build yet; use --engine interp");
-            return Pvhconf.EXIT_REFUSED;
-        }
         DomainConfig domainConfig;
         byte[] image;
         try {

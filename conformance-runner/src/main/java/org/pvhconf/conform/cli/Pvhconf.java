@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "pvhconf 0.1.0",
         description = "An executable specification of the Xen PVH guest ABI, and a reference hypervisor.",
-        subcommands = {BootCommand.class, ConformCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {BootCommand.class, ConformCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Pvhconf implements Runnable {
 
     /** Exit status for a refused kernel, config or option (DESIGN: 2 = refused, with the rule named). */
@@ -19,7 +19,7 @@ public final class Pvhconf implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (boot, conform)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (boot, conform, bench)");
     }
 
     public static void main(String[] args) {

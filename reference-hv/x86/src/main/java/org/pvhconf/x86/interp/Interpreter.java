@@ -36,7 +36,8 @@ import org.pvhconf.x86.sem.Semantics;
  * </ul>
  */
 public final class Interpreter implements Cpu.Engine {
-    private static final int STALL_LIMIT = 1024;
+    /** Consecutive steps without a retirement after which {@link #run} gives up (see the class comment). */
+    public static final int STALL_LIMIT = 1024;
 
     /**
      * Decoded-instruction cache, direct-mapped on the linear address and keyed by the guest frame
@@ -65,8 +66,58 @@ public final class Interpreter implements Cpu.Engine {
         }
     }
 
+    public Interpreter() {
+    }
+
+    /**
+     * An interpreter bound to an existing {@link Env} (its CPU and MMU): another engine that interprets
+     * its cold code with this one shares the TLB and its write watch.
+     */
+    public Interpreter(Env env) {
+        bound = env.cpu;
+        this.env = env;
+        ops = new InterpOps(env);
+    }
+
     @Override
     public VmExit run(Cpu cpu, long budget) {
+        VmExit injected = deliverPending(cpu);
+        if (injected != null) {
+            return injected;
+        }
+        long done = 0;
+        int stalls = 0;
+        for (;;) {
+            if (cpu.interruptWindowExiting() && cpu.interruptWindowOpen()) {
+                return VmExit.of(VmExit.Reason.INTERRUPT_WINDOW);
+            }
+            if (done >= budget || stalls >= STALL_LIMIT) {
+                return VmExit.of(VmExit.Reason.BUDGET);
+            }
+            try {
+                if (step(cpu) == RETIRED) {
+                    done++;
+                    stalls = 0;
+                } else {
+                    stalls++;
+                }
+            } catch (ExitRequest e) {
+                return e.exit;
+            }
+        }
+    }
+
+    /** {@link #step} retired the instruction. */
+    public static final int RETIRED = 0;
+    /** {@link #step} retired nothing: a fault was delivered, or a REP string chunk will run again. */
+    public static final int STALLED = 1;
+
+    /**
+     * Delivers the exception queued by {@link Cpu#injectException}, then the vector queued by
+     * {@link Cpu#injectExternalInterrupt}, as the start of {@link #run} does; returns the VM exit that
+     * delivery met (the event is then queued again), or null.
+     */
+    public VmExit deliverPending(Cpu cpu) {
         bind(cpu);
         int exception = cpu.takePendingException();
         if (exception >= 0) {
@@ -91,50 +142,44 @@ public final class Interpreter implements Cpu.Engine {
                 return e.exit;
             }
         }
-        long done = 0;
-        int stalls = 0;
-        for (;;) {
-            if (cpu.interruptWindowExiting() && cpu.interruptWindowOpen()) {
-                return VmExit.of(VmExit.Reason.INTERRUPT_WINDOW);
+        return null;
+    }
+
+    /**
+     * One step of the run loop: executes the instruction at RIP (or delivers its fault). Returns
+     * {@link #RETIRED} or {@link #STALLED}; an instruction exit is thrown as {@link ExitRequest}. For
+     * engines that interpret part of the code (the JIT's cold code and the instructions it leaves to helpers).
+     */
+    public int step(Cpu cpu) {
+        bind(cpu);
+        long rip = cpu.rip;
+        boolean shadow = cpu.interruptShadow;
+        cpu.interruptShadow = false;
+        try {
+            boolean singleStep = (cpu.rflags & RFlags.TF) != 0;
+            boolean m64 = cpu.is64BitMode();
+            DecodedInsn d = fetchAndDecode(cpu, rip, m64);
+            env.begin();
+            ops.begin(d);
+            Semantics.of(d.form).emit(d, ops);
+            long next = env.jumped ? env.target : rip + d.length;
+            cpu.rip = m64 ? next : next & 0xFFFFFFFFL;
+            if (env.noRetire) {
+                return STALLED;
             }
-            if (done >= budget || stalls >= STALL_LIMIT) {
-                return VmExit.of(VmExit.Reason.BUDGET);
+            cpu.retire(1);
+            if (singleStep && !d.form.mnemonic.startsWith("INT")) {
+                singleStepTrap(cpu);
             }
-            long rip = cpu.rip;
-            boolean shadow = cpu.interruptShadow;
-            cpu.interruptShadow = false;
-            try {
-                boolean singleStep = (cpu.rflags & RFlags.TF) != 0;
-                boolean m64 = cpu.is64BitMode();
-                DecodedInsn d = fetchAndDecode(cpu, rip, m64);
-                env.begin();
-                ops.begin(d);
-                Semantics.of(d.form).emit(d, ops);
-                long next = env.jumped ? env.target : rip + d.length;
-                cpu.rip = m64 ? next : next & 0xFFFFFFFFL;
-                if (env.noRetire) {
-                    stalls++;
-                } else {
-                    cpu.retire(1);
-                    done++;
-                    stalls = 0;
-                    if (singleStep && !d.form.mnemonic.startsWith("INT")) {
-                        singleStepTrap(cpu);
-                    }
-                }
-            } catch (Fault f) {
-                try {
-                    Delivery.exception(env, f);
-                } catch (ExitRequest e) {
-                    return e.exit;
-                }
-                stalls++;
-            } catch (ExitRequest e) {
-                if (e.exit.reason() == VmExit.Reason.EPT_VIOLATION) {
-                    cpu.interruptShadow = shadow;
-                }
-                return e.exit;
+            return RETIRED;
+        } catch (Fault f) {
+            Delivery.exception(env, f); // an exit here (EPT violation on the IDT or stack) is returned as is
+            return STALLED;
+        } catch (ExitRequest e) {
+            if (e.exit.reason() == VmExit.Reason.EPT_VIOLATION) {
+                cpu.interruptShadow = shadow;
             }
+            throw e;
         }
     }
 

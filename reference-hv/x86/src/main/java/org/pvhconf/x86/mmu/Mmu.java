@@ -32,6 +32,39 @@ public final class Mmu {
     private final byte[][] readFrame = new byte[TLB_SIZE][], writeFrame = new byte[TLB_SIZE][],
             fetchFrame = new byte[TLB_SIZE][];
     private final PageWalk.Result walk = new PageWalk.Result();
+    private WriteWatch watch;
+
+    /**
+     * Told about writes to watched guest frames (a JIT's frames holding translated code). The check is
+     * made when a write translation enters the TLB, never on the store fast path: a watched frame's
+     * write translation is simply not cached, so every write to it comes back here.
+     */
+    public interface WriteWatch {
+        /** True while {@code gfn} holds translated code. */
+        boolean watched(long gfn);
+
+        /** A write to {@code gfn} is about to happen (called before any byte is written). */
+        void written(long gfn);
+    }
+
+    public void setWriteWatch(WriteWatch w) {
+        watch = w;
+    }
+
+    /** Drops the cached write translations of {@code gfn}, so that its next write consults the watch. */
+    public void forgetWrites(long frame) {
+        for (int i = 0; i < TLB_SIZE; i++) {
+            if (gfn[i] == frame) {
+                writeFrame[i] = null;
+            }
+        }
+    }
+
+    /** The guest-physical address of {@code linear} for {@code access}, through the TLB (faults as an access would). */
+    public long physical(long linear, int access, boolean isUser) {
+        frame(linear, access, isUser);
+        return gfn[(int) ((linear >>> 12) & (TLB_SIZE - 1))] << 12 | (linear & 0xFFF);
+    }
 
     public Mmu(Cpu cpu) {
         this.cpu = cpu;
@@ -131,6 +164,10 @@ public final class Mmu {
             f = cpu.memory().frame(gfn[i], access);
             if (f == null) {
                 throw new ExitRequest(VmExit.eptViolation((gfn[i] << 12) | (linear & 0xFFF), access));
+            }
+            if (write && watch != null && watch.watched(gfn[i])) {
+                watch.written(gfn[i]); // not cached: the next write to this frame asks again
+                return f;
             }
             switch (access) {
                 case GuestPhysMemory.READ -> readFrame[i] = f;

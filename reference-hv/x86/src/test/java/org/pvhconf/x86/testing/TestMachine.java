@@ -25,9 +25,15 @@ public final class TestMachine implements GuestPhysMemory {
     private final Map<Long, byte[]> frames = new HashMap<>();
     /** gfns the p2m does not map at all, and gfns it maps read-only. */
     public final Set<Long> unmapped = new HashSet<>(), readOnly = new HashSet<>();
-    public final Cpu cpu = new Cpu(this, new Interpreter());
+    public final Cpu cpu;
 
     public TestMachine() {
+        this(new Interpreter());
+    }
+
+    /** The same machine on another engine (the JIT's differential tests). */
+    public TestMachine(Cpu.Engine engine) {
+        cpu = new Cpu(this, engine);
         cpu.cr0 = 0x80000011L;
         cpu.cr4 = 0x20;
         cpu.efer = 0x500;

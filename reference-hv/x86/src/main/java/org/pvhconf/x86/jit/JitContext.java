@@ -1,0 +1,49 @@
+package org.pvhconf.x86.jit;
+
+import org.pvhconf.x86.cpu.Cpu;
+import org.pvhconf.x86.sem.Env;
+
+/**
+ * What a translated block reads and writes besides the guest registers: one per CPU, owned by the
+ * {@link JitEngine}. Public because hidden classes reach it by field access.
+ */
+public final class JitContext {
+    public final Cpu cpu;
+    public final Env env;
+    /**
+     * Instructions the block may still retire (at least its length on entry). A block subtracts what
+     * it retired before it returns or rethrows, so a self-loop stops exactly at the budget.
+     */
+    public long left;
+    /** Index (in the block) of the instruction that faulted or exited. */
+    public int faultIndex;
+    /** Set by the write watch when a store hit a frame holding translated code: the block leaves after that instruction. */
+    public boolean codeWritten;
+
+    /**
+     * {@link JitRuntime}'s page caches, direct-mapped by linear page: an entry is valid when its tag
+     * is {@code page ^ pageGen}; {@link #forgetPages} empties them all by moving to a new generation
+     * (generations are multiples of 2^52, above every linear page number).
+     */
+    static final int PAGES = 64;
+    final long[] readTag = new long[PAGES], writeTag = new long[PAGES];
+    final byte[][] readFrame = new byte[PAGES][], writeFrame = new byte[PAGES][];
+    long pageGen = 1L << 52;
+    final JitEngine engine;
+
+    JitContext(Cpu cpu, Env env, JitEngine engine) {
+        this.cpu = cpu;
+        this.env = env;
+        this.engine = engine;
+    }
+
+    /** Empties the access caches (see {@link JitRuntime}). */
+    void forgetPages() {
+        pageGen += 1L << 52;
+        if (pageGen == 0) { // wrapped after 2^12 generations: clear for real so that no stale tag matches
+            java.util.Arrays.fill(readTag, -1);
+            java.util.Arrays.fill(writeTag, -1);
+            pageGen = 1L << 52;
+        }
+    }
+}

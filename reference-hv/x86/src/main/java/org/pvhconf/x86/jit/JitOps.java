@@ -1,0 +1,614 @@
+package org.pvhconf.x86.jit;
+
+import org.objectweb.asm.Label;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.pvhconf.x86.decode.DecodedInsn;
+import org.pvhconf.x86.fault.Fault;
+import org.pvhconf.x86.sem.Alu;
+import org.pvhconf.x86.sem.Env;
+import org.pvhconf.x86.sem.Helper;
+import org.pvhconf.x86.sem.Ops;
+import org.pvhconf.x86.sem.Sys;
+
+/**
+ * {@link Ops} compiled: every call emits JVM bytecode into the block's {@code run} method. A handle
+ * is either a translation-time constant (folded: no code), a constant chosen by one condition
+ * (a {@code select} of two constants, kept so that a branch target stays known), or a long local.
+ * Guest registers and RFLAGS are long locals for the whole block; the {@link Translator} loads them
+ * at entry and writes them back at exits.
+ *
+ * <p>Helpers are called generically by their owner, name and arity ({@link Helper#owner}): new ones
+ * need nothing here. Pure helpers with constant arguments are evaluated at translation time through
+ * {@link Helper#apply}, the interpreter's own entry.
+ */
+final class JitOps implements Ops, Opcodes {
+    static final String CTX = Type.getInternalName(JitContext.class);
+    static final String ENV = Type.getInternalName(Env.class);
+    static final String FAULT = Type.getInternalName(Fault.class);
+    static final String RUNTIME = Type.getInternalName(JitRuntime.class);
+
+    /** Fixed locals of the run method. */
+    /** Long locals for the operands of pending flag computations, per block (past it, flags are computed eagerly). */
+    static final int LAZY_CAP = 48;
+    static final int THIS = 0, L_CTX = 1, L_CPU = 2, L_ENV = 3, L_GPR = 4, L_ICOUNT = 5, L_LEFT = 6, L_REG0 = 8,
+            L_FLAGS = L_REG0 + 32, L_JUMP = L_FLAGS + 2, L_LAZY0 = L_JUMP + 2, L_TEMP0 = L_LAZY0 + 2 * LAZY_CAP;
+
+    private static final int MAX = 512;
+
+    /**
+     * A flag update not yet applied to the RFLAGS local: RFLAGS = RFLAGS &amp; ~mask | value &amp; mask,
+     * where value is {@code helper(args)} or, without a helper, {@code args[0]}. Each argument is a
+     * constant ({@code slot == -1}) or a block-lifetime local.
+     */
+    record Pending(Helper helper, long[] constant, int[] slot, Snapshot[] nested, long mask) {
+    }
+
+    /** RFLAGS as a definition read it: a copy of the RFLAGS local then, with the updates pending then. */
+    record Snapshot(int baseSlot, java.util.List<Pending> pending) {
+    }
+
+    /** Flag updates since the RFLAGS local was last brought up to date, oldest first. */
+    private java.util.List<Pending> pending = new java.util.ArrayList<>();
+    private int nextLazy = L_LAZY0;
+    /** The pending list at each instruction's first fault point, for the fault handler. */
+    final java.util.Map<Integer, java.util.List<Pending>> pendingAtFault = new java.util.TreeMap<>();
+
+    private final Emitter e;
+    private final boolean[] konst = new boolean[MAX];
+    private final long[] value = new long[MAX];
+    private final int[] slot = new int[MAX];
+    /** Two-constant handles: {@code twoCond[h] != -1} means h = cond ? twoT : twoF. */
+    private final int[] twoCond = new int[MAX];
+    /** Deferred pure-helper calls: emitted when first pushed (or never, when only dead flags use them). */
+    private final Helper[] deferred = new Helper[MAX];
+    private final int[][] deferredArgs = new int[MAX][];
+    /** Lazy reads of RFLAGS: computed only if something other than a pending flag update uses them. */
+    private final Snapshot[] snapshot = new Snapshot[MAX];
+    private final long[] twoT = new long[MAX], twoF = new long[MAX];
+    private int n;
+    private int nextSlot;
+
+    private DecodedInsn d;
+    private long rip;
+    private int index;
+    private boolean faultMarked;
+    /** The handle passed to {@link #jump} in this instruction, or -1. */
+    int jumpTarget;
+
+    JitOps(Emitter e) {
+        this.e = e;
+    }
+
+    void begin(DecodedInsn insn, long insnRip, int insnIndex) {
+        n = 0;
+        nextSlot = L_TEMP0;
+        d = insn;
+        rip = insnRip;
+        index = insnIndex;
+        faultMarked = false;
+        jumpTarget = -1;
+    }
+
+    static int regSlot(int r) {
+        return L_REG0 + 2 * r;
+    }
+
+    // ---- handles ----
+
+    private int constant(long v) {
+        int h = n++;
+        konst[h] = true;
+        value[h] = v;
+        twoCond[h] = -1;
+        deferred[h] = null;
+        snapshot[h] = null;
+        return h;
+    }
+
+    /** Stores the long on the stack into a new local handle. */
+    private int local() {
+        int h = n++;
+        konst[h] = false;
+        twoCond[h] = -1;
+        deferred[h] = null;
+        snapshot[h] = null;
+        slot[h] = nextSlot;
+        nextSlot += 2;
+        e.var(LSTORE, slot[h]);
+        return h;
+    }
+
+    boolean isConst(int h) {
+        return konst[h];
+    }
+
+    long constValue(int h) {
+        return value[h];
+    }
+
+    boolean isTwo(int h) {
+        return twoCond[h] >= 0;
+    }
+
+    int twoCond(int h) {
+        return twoCond[h];
+    }
+
+    long twoTrue(int h) {
+        return twoT[h];
+    }
+
+    long twoFalse(int h) {
+        return twoF[h];
+    }
+
+    /** Pushes handle {@code h} as a long. */
+    void push(int h) {
+        if (konst[h]) {
+            e.lconst(value[h]);
+            return;
+        }
+        if (snapshot[h] != null) {
+            Snapshot sn = snapshot[h];
+            snapshot[h] = null;
+            e.var(LLOAD, sn.baseSlot());
+            apply(sn.pending());
+            slot[h] = nextSlot;
+            nextSlot += 2;
+            e.var(LSTORE, slot[h]);
+        }
+        if (deferred[h] != null) {
+            Helper helper = deferred[h];
+            deferred[h] = null;
+            invoke(helper, deferredArgs[h]);
+            slot[h] = nextSlot;
+            nextSlot += 2;
+            e.var(LSTORE, slot[h]);
+        }
+        e.var(LLOAD, slot[h]);
+    }
+
+    /** Emits a deferred helper call now, so that every later path sees its local assigned. */
+    void force(int h) {
+        if (!konst[h] && (deferred[h] != null || snapshot[h] != null)) {
+            push(h);
+            e.insn(POP2);
+        }
+    }
+
+    private void invoke(Helper helper, int[] args) {
+        StringBuilder desc = new StringBuilder("(");
+        for (int a : args) {
+            push(a);
+            desc.append('J');
+        }
+        desc.append(")J");
+        e.invoke(INVOKESTATIC, Type.getInternalName(helper.owner), helper.method, desc.toString());
+    }
+
+    // ---- lazy flags ----
+
+    /** Emits the pending updates of {@code list} into the RFLAGS local (the list itself is kept). */
+    void materialize(java.util.List<Pending> list) {
+        if (list.isEmpty()) {
+            return;
+        }
+        e.var(LLOAD, L_FLAGS);
+        apply(list);
+        e.var(LSTORE, L_FLAGS);
+    }
+
+    /** Applies {@code list} to the RFLAGS value on the stack. */
+    private void apply(java.util.List<Pending> list) {
+        for (Pending p : list) {
+            e.lconst(~p.mask());
+            e.insn(LAND);
+            if (p.helper() == null) {
+                pushLazy(p, 0);
+            } else {
+                StringBuilder desc = new StringBuilder("(");
+                for (int i = 0; i < p.slot().length; i++) {
+                    pushLazy(p, i);
+                    desc.append('J');
+                }
+                desc.append(")J");
+                e.invoke(INVOKESTATIC, Type.getInternalName(p.helper().owner), p.helper().method, desc.toString());
+            }
+            e.lconst(p.mask());
+            e.insn(LAND);
+            e.insn(LOR);
+            e.lconst(2);
+            e.insn(LOR);
+        }
+    }
+
+    private void pushLazy(Pending p, int i) {
+        if (p.nested()[i] != null) {
+            e.var(LLOAD, p.nested()[i].baseSlot());
+            apply(p.nested()[i].pending());
+        } else if (p.slot()[i] < 0) {
+            e.lconst(p.constant()[i]);
+        } else {
+            e.var(LLOAD, p.slot()[i]);
+        }
+    }
+
+    /** Brings the RFLAGS local up to date (before a read, an exit or a loop back edge). */
+    void flushFlags() {
+        materialize(pending);
+        pending = new java.util.ArrayList<>();
+    }
+
+    java.util.List<Pending> pendingFlags() {
+        return pending;
+    }
+
+    /** The block-lifetime locals used so far (the translator zeroes them at entry, for the verifier). */
+    int lazyEnd() {
+        return nextLazy;
+    }
+
+    private void defer(Helper helper, int[] args, long mask) {
+        if (nextLazy + 2 * args.length > L_TEMP0) {
+            flushFlags(); // out of block-lifetime locals: this update is applied at once
+            e.var(LLOAD, L_FLAGS);
+            e.lconst(~mask);
+            e.insn(LAND);
+            if (helper == null) {
+                push(args[0]);
+            } else {
+                invoke(helper, args);
+            }
+            e.lconst(mask);
+            e.insn(LAND);
+            e.insn(LOR);
+            e.lconst(2);
+            e.insn(LOR);
+            e.var(LSTORE, L_FLAGS);
+            return;
+        }
+        long[] c = new long[args.length];
+        int[] sl = new int[args.length];
+        Snapshot[] nested = new Snapshot[args.length];
+        for (int i = 0; i < args.length; i++) {
+            if (!konst[args[i]] && snapshot[args[i]] != null) {
+                nested[i] = snapshot[args[i]];
+                sl[i] = -1;
+            } else if (konst[args[i]]) {
+                c[i] = value[args[i]];
+                sl[i] = -1;
+            } else {
+                push(args[i]);
+                sl[i] = nextLazy;
+                nextLazy += 2;
+                e.var(LSTORE, sl[i]);
+            }
+        }
+        pending.removeIf(p -> (p.mask() & ~mask) == 0); // wholly overwritten: never computed
+        pending.add(new Pending(helper, c, sl, nested, mask));
+    }
+
+    /** Pushes 1 (int) if handle {@code h} is non-zero and branches to {@code ifZero} otherwise. */
+    void branchIfZero(int h, Label ifZero) {
+        push(h);
+        e.lconst(0);
+        e.insn(LCMP);
+        e.jump(IFEQ, ifZero);
+    }
+
+    /** Before the first call that can fault: the fault handler reads which instruction this is. */
+    private void faultPoint() {
+        if (!faultMarked) {
+            faultMarked = true;
+            e.iconst(index);
+            e.var(ISTORE, L_ICOUNT);
+            if (!pending.isEmpty()) {
+                pendingAtFault.put(index, java.util.List.copyOf(pending));
+            }
+        }
+    }
+
+    private void mask(int size) {
+        switch (size) {
+            case 8 -> {
+                e.lconst(0xFF);
+                e.insn(LAND);
+            }
+            case 16 -> {
+                e.lconst(0xFFFF);
+                e.insn(LAND);
+            }
+            case 32 -> {
+                e.lconst(0xFFFFFFFFL);
+                e.insn(LAND);
+            }
+            default -> { }
+        }
+    }
+
+    // ---- Ops ----
+
+    @Override
+    public int imm(long v) {
+        return constant(v);
+    }
+
+    @Override
+    public int reg(int r, int size) {
+        if (r >= DecodedInsn.AH) {
+            e.var(LLOAD, regSlot(r - DecodedInsn.AH));
+            e.iconst(8);
+            e.insn(LUSHR);
+            mask(8);
+            return local();
+        }
+        e.var(LLOAD, regSlot(r));
+        mask(size);
+        return local();
+    }
+
+    @Override
+    public void setReg(int r, int size, int v) {
+        if (r >= DecodedInsn.AH) {
+            int s = regSlot(r - DecodedInsn.AH);
+            e.var(LLOAD, s);
+            e.lconst(~0xFF00L);
+            e.insn(LAND);
+            push(v);
+            mask(8);
+            e.iconst(8);
+            e.insn(LSHL);
+            e.insn(LOR);
+            e.var(LSTORE, s);
+            return;
+        }
+        int s = regSlot(r);
+        switch (size) {
+            case 8, 16 -> {
+                long m = size == 8 ? 0xFF : 0xFFFF;
+                e.var(LLOAD, s);
+                e.lconst(~m);
+                e.insn(LAND);
+                push(v);
+                e.lconst(m);
+                e.insn(LAND);
+                e.insn(LOR);
+            }
+            case 32 -> {
+                push(v);
+                mask(32);
+            }
+            default -> push(v);
+        }
+        e.var(LSTORE, s);
+    }
+
+    @Override
+    public int flags() {
+        if (pending.isEmpty() || nextLazy + 2 > L_TEMP0) {
+            flushFlags();
+            e.var(LLOAD, L_FLAGS);
+            return local();
+        }
+        int base = nextLazy;
+        nextLazy += 2;
+        e.var(LLOAD, L_FLAGS);
+        e.var(LSTORE, base);
+        int h = n++;
+        konst[h] = false;
+        twoCond[h] = -1;
+        deferred[h] = null;
+        snapshot[h] = new Snapshot(base, java.util.List.copyOf(pending));
+        return h;
+    }
+
+    @Override
+    public void setFlags(int v, long m) {
+        if (deferred[v] != null) {
+            defer(deferred[v], deferredArgs[v], m);
+        } else {
+            defer(null, new int[] {v}, m);
+        }
+    }
+
+    @Override
+    public int rip() {
+        return constant(rip);
+    }
+
+    @Override
+    public int nextRip() {
+        return constant(rip + d.length);
+    }
+
+    @Override
+    public void jump(int target) {
+        jumpTarget = target;
+    }
+
+    @Override
+    public int load(int seg, int addr, int size) {
+        faultPoint();
+        e.var(ALOAD, L_CTX);
+        e.iconst(seg);
+        push(addr);
+        e.iconst(size);
+        e.invoke(INVOKESTATIC, RUNTIME, "read", "(L" + CTX + ";IJI)J");
+        return local();
+    }
+
+    @Override
+    public void store(int seg, int addr, int size, int v) {
+        faultPoint();
+        e.var(ALOAD, L_CTX);
+        e.iconst(seg);
+        push(addr);
+        e.iconst(size);
+        push(v);
+        e.invoke(INVOKESTATIC, RUNTIME, "write", "(L" + CTX + ";IJIJ)V");
+    }
+
+    @Override
+    public int alu(Alu op, int a, int b) {
+        if (konst[a] && konst[b]) {
+            return constant(op.apply(value[a], value[b]));
+        }
+        push(a);
+        push(b);
+        switch (op) {
+            case ADD -> e.insn(LADD);
+            case SUB -> e.insn(LSUB);
+            case AND -> e.insn(LAND);
+            case OR -> e.insn(LOR);
+            case XOR -> e.insn(LXOR);
+            case MUL -> e.insn(LMUL);
+            case SHL, SHR, SAR -> {
+                e.insn(L2I);
+                e.insn(op == Alu.SHL ? LSHL : op == Alu.SHR ? LUSHR : LSHR);
+            }
+            case EQ, NE, LTU -> {
+                if (op == Alu.LTU) {
+                    e.invoke(INVOKESTATIC, "java/lang/Long", "compareUnsigned", "(JJ)I");
+                } else {
+                    e.insn(LCMP);
+                }
+                Label no = new Label();
+                Label end = new Label();
+                e.jump(op == Alu.EQ ? IFNE : op == Alu.NE ? IFEQ : IFGE, no);
+                e.lconst(1);
+                e.jump(GOTO, end);
+                e.label(no);
+                e.lconst(0);
+                e.label(end);
+            }
+            default -> throw new IllegalStateException("alu " + op);
+        }
+        return local();
+    }
+
+    @Override
+    public int ext(int v, int size, boolean signed) {
+        if (size == 64) {
+            return v;
+        }
+        if (konst[v]) {
+            int s = 64 - size;
+            return constant(signed ? (value[v] << s) >> s : (value[v] << s) >>> s);
+        }
+        push(v);
+        if (!signed) {
+            mask(size);
+        } else {
+            e.insn(L2I);
+            if (size == 8) {
+                e.insn(I2B);
+            } else if (size == 16) {
+                e.insn(I2S);
+            }
+            e.insn(I2L);
+        }
+        return local();
+    }
+
+    @Override
+    public int select(int cond, int ifTrue, int ifFalse) {
+        if (konst[cond]) {
+            return value[cond] != 0 ? ifTrue : ifFalse;
+        }
+        force(cond);
+        force(ifTrue);
+        force(ifFalse);
+        Label no = new Label();
+        Label end = new Label();
+        branchIfZero(cond, no);
+        push(ifTrue);
+        e.jump(GOTO, end);
+        e.label(no);
+        push(ifFalse);
+        e.label(end);
+        int h = local();
+        if (konst[ifTrue] && konst[ifFalse]) {
+            twoCond[h] = cond;
+            twoT[h] = value[ifTrue];
+            twoF[h] = value[ifFalse];
+        }
+        return h;
+    }
+
+    @Override
+    public int call(Helper helper, int... args) {
+        if (!helper.faulting) {
+            int two = -1;
+            boolean foldable = true;
+            for (int a : args) {
+                if (!konst[a]) {
+                    if (twoCond[a] >= 0 && two < 0) {
+                        two = a;
+                    } else {
+                        foldable = false;
+                    }
+                }
+            }
+            if (foldable) {
+                long[] v = new long[args.length];
+                for (int i = 0; i < args.length; i++) {
+                    v[i] = konst[args[i]] ? value[args[i]] : twoT[args[i]];
+                }
+                long rt = helper.apply(v);
+                if (two < 0) {
+                    return constant(rt);
+                }
+                for (int i = 0; i < args.length; i++) {
+                    if (args[i] == two) {
+                        v[i] = twoF[two];
+                    }
+                }
+                long rf = helper.apply(v);
+                if (rt == rf) {
+                    return constant(rt);
+                }
+                int h = select(twoCond[two], constant(rt), constant(rf));
+                return h;
+            }
+            int h = n++;
+            konst[h] = false;
+            twoCond[h] = -1;
+            snapshot[h] = null;
+            deferred[h] = helper;
+            deferredArgs[h] = args.clone();
+            return h;
+        }
+        faultPoint();
+        invoke(helper, args);
+        return local();
+    }
+
+    @Override
+    public void raise(int vector, int errorCode) {
+        throw new IllegalStateException("the translator leaves faulting-only instructions to the interpreter");
+    }
+
+    @Override
+    public void raiseIf(int cond, int vector, int errorCode) {
+        if (konst[cond] && value[cond] == 0) {
+            return;
+        }
+        faultPoint();
+        Label no = new Label();
+        branchIfZero(cond, no);
+        e.type(NEW, FAULT);
+        e.insn(DUP);
+        e.iconst(vector);
+        e.iconst(errorCode);
+        e.lconst(0);
+        e.invoke(INVOKESPECIAL, FAULT, "<init>", "(IIJ)V");
+        e.insn(ATHROW);
+        e.label(no);
+    }
+
+    @Override
+    public int sys(Sys helper, int arg) {
+        throw new IllegalStateException("the translator leaves system-helper instructions to the interpreter");
+    }
+}
