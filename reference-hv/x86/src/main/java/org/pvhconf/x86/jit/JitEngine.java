@@ -72,7 +72,6 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
      */
     private final Map<Long, int[]> smcFrames = new HashMap<>();
     static final int SMC_LIMIT = 8;
-    static boolean DEBUG = Boolean.getBoolean("jit.debug");
 
     // statistics, for tests and the bench
     long blocksRun, interpreted, invalidations;
@@ -130,9 +129,6 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
             if (t == null || left < t.length) {
                 interpreted++;
                 ctx.forgetPages(); // the instruction may change CPL, paging or the TLB
-                if (DEBUG) {
-                    System.out.printf("interp %x done %d%n", cpu.rip, done);
-                }
                 try {
                     if (interp.step(cpu) == Interpreter.RETIRED) {
                         done++;
@@ -146,9 +142,6 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
                 continue;
             }
             blocksRun++;
-            if (DEBUG) {
-                System.out.printf("block %x len %d left %d done %d%n", t.rip, t.length, left, done);
-            }
             ctx.left = left;
             ctx.codeWritten = false;
             int exit;
