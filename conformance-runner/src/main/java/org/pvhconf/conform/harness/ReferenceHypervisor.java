@@ -43,7 +43,8 @@ public final class ReferenceHypervisor implements HypervisorUnderTest {
         }
     }
 
-    private record Built(Hypervisor hv, Domain domain) implements GuestDomain {
+    /** The toolstack's view of one domain of a reference machine (also for tests that own the machine). */
+    record Built(Hypervisor hv, Domain domain) implements GuestDomain {
 
         @Override
         public Stop runUntil(BooleanSupplier stop, long maxInstructions) {

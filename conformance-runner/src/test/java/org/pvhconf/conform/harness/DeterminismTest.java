@@ -7,7 +7,6 @@ import static org.pvhconf.stubs.kernels.AgentProtocol.*;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.pvhconf.conform.harness.Agent.Command;
 import org.pvhconf.stubs.kernels.AgentStub;
@@ -16,7 +15,6 @@ import org.pvhconf.stubs.kernels.StubImage;
 import org.pvhconf.x86.cpu.Cpu;
 import org.pvhconf.xen.Hypervisor;
 import org.pvhconf.xen.HypervisorOptions;
-import org.pvhconf.xen.RunOutcome;
 import org.pvhconf.xen.domain.Domain;
 import org.pvhconf.xen.domain.DomainConfig;
 import org.pvhconf.xen.domain.Vcpu;
@@ -28,70 +26,6 @@ import org.pvhconf.xen.domain.Vcpu;
  */
 class DeterminismTest {
     private static final StubImage AGENT = new AgentStub().build();
-
-    /** The toolstack's view of one domain on a reference hypervisor this test owns. */
-    private record Machine(Hypervisor hv, Domain d) implements GuestDomain {
-        @Override
-        public Stop runUntil(BooleanSupplier stop, long max) {
-            RunOutcome o = hv.runUntil(stop, max);
-            return switch (o) {
-                case ALL_SHUT_DOWN -> Stop.SHUT_DOWN;
-                case STOPPED -> Stop.CONDITION_MET;
-                case BUDGET_EXHAUSTED -> Stop.BUDGET_EXHAUSTED;
-                case DEADLOCK -> Stop.DEADLOCK;
-            };
-        }
-
-        @Override
-        public int domid() {
-            return d.domid();
-        }
-
-        @Override
-        public int shutdownCode() {
-            return d.shutdownCode();
-        }
-
-        @Override
-        public String shutdownCause() {
-            return String.valueOf(d.crashDetail());
-        }
-
-        @Override
-        public byte[] readPhys(long gpa, int length) {
-            return d.readGuestPhys(gpa, length);
-        }
-
-        @Override
-        public void writePhys(long gpa, byte[] data) {
-            d.writeGuestPhys(gpa, data);
-        }
-
-        @Override
-        public long readPhysU64(long gpa) {
-            return d.readGuestPhysU64(gpa);
-        }
-
-        @Override
-        public void writePhysU64(long gpa, long value) {
-            d.writeGuestPhysU64(gpa, value);
-        }
-
-        @Override
-        public String console() {
-            return d.consoleOutput();
-        }
-
-        @Override
-        public List<String> hypercallTrace() {
-            return d.hypercallTrace().stream().map(Object::toString).toList();
-        }
-
-        @Override
-        public long instructionsRetired() {
-            return d.instructionsRetired();
-        }
-    }
 
     private static long sym(String name) {
         return AGENT.symbols().get(name);
@@ -110,7 +44,7 @@ class DeterminismTest {
         Hypervisor hv = new Hypervisor(HypervisorOptions.builder()
                 .engineFactory(Hypervisors.engineFactory("interp")).quantum(quantum).build());
         Domain d = hv.createDomain(new DomainConfig().vcpus(2), AGENT.elf());
-        Machine m = new Machine(hv, d);
+        GuestDomain m = new ReferenceHypervisor.Built(hv, d);
         Agent a0 = new Agent(m, PvhKernel.VIRT_BASE, sym("mailbox"), sym("scratch"));
         assertTrue(a0.awaitReady());
         Agent a1 = a0.forVcpu(1, sym("ap_scratch"));
