@@ -7,9 +7,12 @@ Feature: The rest of hvm_op for a PVHv1 guest
     Given a PVH guest running the agent stub
 
   @spec-2.2
-  Scenario: HVMOP_get_time writes the system time
+  Scenario: HVMOP_get_time writes Xen's system time, which advances
     When the guest calls hvm_op (34) with HVMOP_get_time (10) and a zeroed xen_hvm_get_time
     Then the call returns 0
+    And the xen_hvm_get_time the guest got back has now > 0
+    When the guest calls hvm_op (34) with HVMOP_get_time (10) and a zeroed xen_hvm_get_time
+    Then the xen_hvm_get_time the guest got back has a later now than the previous call gave
 
   @spec-2.2
   Scenario: HVMOP_get_time to an unwritable buffer is -EFAULT

@@ -14,13 +14,13 @@ Feature: xen_version sub-operations
 
   @spec-4.3
   Scenario: XENVER_extraversion fills a NUL-terminated string of at most 16 bytes
-    When the guest calls xen_version (17) with XENVER_extraversion (1) and a zeroed xen_extraversion
+    When the guest calls xen_version (17) with XENVER_extraversion (1) and a xen_extraversion buffer filled with 0xFF
     Then the call returns 0
     And the guest got back a NUL-terminated string of at most 16 bytes
 
   @spec-4.3
   Scenario: XENVER_compile_info fills the 144-byte compile information
-    When the guest calls xen_version (17) with XENVER_compile_info (2) and a zeroed xen_compile_info
+    When the guest calls xen_version (17) with XENVER_compile_info (2) and a xen_compile_info buffer filled with 0xFF
     Then the call returns 0
     And the xen_compile_info the guest got back has NUL-terminated strings in compiler, compile_by, compile_domain and compile_date
 
@@ -32,7 +32,7 @@ Feature: xen_version sub-operations
 
   @spec-4.3
   Scenario: XENVER_changeset fills a NUL-terminated string
-    When the guest calls xen_version (17) with XENVER_changeset (4) and a zeroed xen_changeset_info
+    When the guest calls xen_version (17) with XENVER_changeset (4) and a xen_changeset_info buffer filled with 0xFF
     Then the call returns 0
     And the guest got back a NUL-terminated string of at most 64 bytes
 
@@ -73,12 +73,13 @@ Feature: xen_version sub-operations
 
   @spec-4.3
   Scenario: XENVER_guest_handle fills the 16-byte domain handle
-    When the guest calls xen_version (17) with XENVER_guest_handle (8) and a zeroed xen_domain_handle
+    When the guest calls xen_version (17) with XENVER_guest_handle (8) and a xen_domain_handle buffer filled with 0xFF
     Then the call returns 0
+    And the guest got back 16 bytes that Xen wrote over the 0xFF filling
 
   @spec-4.3
   Scenario: XENVER_commandline fills Xen's NUL-terminated command line
-    When the guest calls xen_version (17) with XENVER_commandline (9) and a zeroed xen_commandline
+    When the guest calls xen_version (17) with XENVER_commandline (9) and a xen_commandline buffer filled with 0xFF
     Then the call returns 0
     And the guest got back a NUL-terminated string of at most 1024 bytes
 

@@ -57,6 +57,18 @@ public final class HypercallSteps {
         callWithStruct(hc, subop, GuestStructs.named(struct), Map.of());
     }
 
+    @When("the guest calls {hypercall} with {subop} and a {word} buffer filled with 0xFF")
+    public void callWithFilled(ParameterTypes.Hypercall hc, ParameterTypes.Named subop, String struct) {
+        GuestStructs.Layout layout = GuestStructs.named(struct);
+        byte[] filled = new byte[layout.size()];
+        java.util.Arrays.fill(filled, (byte) 0xFF); // so that a buffer Xen never wrote cannot pass for one it did
+        agent().writeScratch(0, filled);
+        session.lastAgent = agent();
+        session.lastLayout = layout;
+        session.lastBufferVa = agent().scratchVa();
+        call(hc, subop.value(), agent().scratchVa());
+    }
+
     @When("the guest calls {hypercall} with {subop} and this {word}:")
     public void callWithTable(ParameterTypes.Hypercall hc, ParameterTypes.Named subop, String struct, DataTable table) {
         Map<String, Long> values = new LinkedHashMap<>();
@@ -122,6 +134,41 @@ public final class HypercallSteps {
         long actual = readField(struct, field);
         assertEquals((long) expected, actual, () -> String.format("%s.%s: expected %#x, the guest read %#x",
                 struct, field, expected, actual));
+    }
+
+    @Then("the {word} the guest got back has {word} > {value}")
+    public void fieldGreater(String struct, String field, Long bound) {
+        long actual = remember(struct, field);
+        assertTrue(Long.compareUnsigned(actual, bound) > 0, () -> String.format("%s.%s = %#x is not above %#x",
+                struct, field, actual, bound));
+    }
+
+    @Then("the {word} the guest got back has a later {word} than the previous call gave")
+    public void fieldLater(String struct, String field) {
+        Long before = previous.get(struct + "." + field);
+        assertTrue(before != null, "no previous call read " + struct + "." + field);
+        long actual = remember(struct, field);
+        assertTrue(Long.compareUnsigned(actual, before) > 0, () -> String.format("%s.%s went from %#x to %#x",
+                struct, field, before, actual));
+    }
+
+    /** Field values read by the steps above, for comparisons with a later call's. */
+    private final Map<String, Long> previous = new java.util.HashMap<>();
+
+    private long remember(String struct, String field) {
+        long v = readField(struct, field);
+        previous.put(struct + "." + field, v);
+        return v;
+    }
+
+    @Then("the guest got back {int} bytes that Xen wrote over the 0xFF filling")
+    public void bytesWritten(int n) {
+        byte[] b = agent().readBytes(session.lastBufferVa, n);
+        boolean written = false;
+        for (byte x : b) {
+            written |= x != (byte) 0xFF;
+        }
+        assertTrue(written, () -> "the " + n + " bytes are all still 0xFF");
     }
 
     @Then("the {word} the guest got back has bit {int} of {word} clear")

@@ -274,9 +274,15 @@ public final class Domain {
     public void consoleWrite(String s) {
         if (!s.isEmpty()) {
             console.append(s);
+            if (console.length() > CONSOLE_LIMIT) {
+                console.delete(0, console.length() - CONSOLE_LIMIT / 2); // keep the newest output
+            }
             consoleListener.accept(s);
         }
     }
+
+    /** Characters of console output kept for {@link #consoleOutput}; the listener sees everything. */
+    public static final int CONSOLE_LIMIT = 1 << 20;
 
     /** A copy of the trace, oldest first (at most {@link #TRACE_LIMIT} records). */
     public List<HypercallRecord> hypercallTrace() {

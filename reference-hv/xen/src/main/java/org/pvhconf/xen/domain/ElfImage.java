@@ -96,7 +96,7 @@ final class ElfImage {
                     throw new BuildRefusedException("elf-segment", String.format(
                             "program header %d: p_filesz 0x%x exceeds p_memsz 0x%x", i, p.filesz, p.memsz));
                 }
-                if (p.paddr + p.memsz < p.paddr) {
+                if (Long.compareUnsigned(p.paddr + p.memsz, p.paddr) < 0) {
                     throw new BuildRefusedException("elf-segment", String.format(
                             "program header %d: p_paddr 0x%x + p_memsz 0x%x wraps", i, p.paddr, p.memsz));
                 }

@@ -41,11 +41,17 @@ final class ElfNotes {
         return n;
     }
 
+    /** Notes scanned so far over every container: the cap is a total, as libelf's (§5.1). */
+    private int notesScanned;
+
+    int notesScanned() {
+        return notesScanned;
+    }
+
     private void scan(byte[] b, long start, long len) throws BuildRefusedException {
         long end = start + len;
         long o = start;
-        int count = 0;
-        while (o + Elf.NHDR_SIZE <= end && count < ELF_MAX_TOTAL_NOTE_COUNT) {
+        while (o + Elf.NHDR_SIZE <= end && notesScanned < ELF_MAX_TOTAL_NOTE_COUNT) {
             long namesz = LittleEndian.u32(b, (int) o);
             long descsz = LittleEndian.u32(b, (int) o + 4);
             int type = (int) LittleEndian.u32(b, (int) o + 8);
@@ -55,7 +61,7 @@ final class ElfNotes {
             if (next > end) {
                 break; // a note running past its container ends the scan
             }
-            count++;
+            notesScanned++;
             String name = LittleEndian.cString(b, (int) nameOff, (int) namesz);
             if (name.equals(XEN_NOTE_NAME)) {
                 notesSeen++;

@@ -180,6 +180,37 @@ class DomainBuilderTest {
     }
 
     @Test
+    void build_segmentWrappingTheAddressSpace_refusedNotThrown() {
+        byte[] b = TestKernel.pvh().bytes();
+        java.nio.ByteBuffer h = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        h.putLong(TestKernel.PHDR_OFF + 24, 0xFFFFFFFFFFFFF000L); // p_paddr
+        h.putLong(TestKernel.PHDR_OFF + 40, 0x2000);              // p_memsz: paddr + memsz wraps past 2^64
+        String r = refusal(b);
+        assertTrue(r.startsWith("elf-segment") && r.contains("wraps"), r);
+    }
+
+    @Test
+    void readNotes_manyNoteSegmentsOverOneRegion_scanCapIsATotal() {
+        // 4096 PT_NOTE headers all pointing at the same notes: libelf's cap counts notes over all of them
+        // (§5.1), so building stays cheap; the result is simply the kernel's notes, read once.
+        byte[] one = TestKernel.pvh().bytes();
+        int phnum = 4096;
+        byte[] b = java.util.Arrays.copyOf(one, TestKernel.LOAD_OFF + phnum * 56 + one.length);
+        java.nio.ByteBuffer h = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long newPhoff = one.length;
+        h.putLong(32, newPhoff).putShort(56, (short) phnum);
+        byte[] load = java.util.Arrays.copyOfRange(one, TestKernel.PHDR_OFF, TestKernel.PHDR_OFF + 56);
+        byte[] note = java.util.Arrays.copyOfRange(one, TestKernel.PHDR_OFF + 56, TestKernel.PHDR_OFF + 112);
+        System.arraycopy(load, 0, b, (int) newPhoff, 56);
+        for (int i = 1; i < phnum; i++) {
+            System.arraycopy(note, 0, b, (int) newPhoff + 56 * i, 56);
+        }
+        ElfNotes notes = assertDoesNotThrow(() -> ElfNotes.read(ElfImage.parse(b)));
+        assertEquals(org.pvhconf.xen.abi.ElfNote.ELF_MAX_TOTAL_NOTE_COUNT, notes.notesScanned(),
+                "the scan stops at the total cap, not at a cap per PT_NOTE");
+    }
+
+    @Test
     void build_elfClass32_refusedAs32bitPvh() {
         byte[] b = TestKernel.pvh().bytes();
         b[4] = 1;

@@ -75,6 +75,21 @@ class HandlersTest extends HypercallTestBase {
     }
 
     @Test
+    void consoleIo_hugeCount_preemptsAndContinuesWithTheRest() {
+        byte[] text = new byte[4096];
+        java.util.Arrays.fill(text, (byte) 'x');
+        g.write(g.scratch, text);
+        long rip = g.cpu().rip;
+        g.call(CONSOLE_IO, 0, 0x7FFFFFFF, g.scratch);
+        int printed = ConsoleIo.PREEMPT_CHUNKS * 128;
+        assertEquals(rip, g.cpu().rip, "preempted: RIP stays at the VMCALL (§1.2)");
+        assertEquals(CONSOLE_IO, g.cpu().get(org.pvhconf.x86.cpu.Reg.RAX));
+        assertEquals(0x7FFFFFFF - printed, g.cpu().get(org.pvhconf.x86.cpu.Reg.RSI), "the remaining count");
+        assertEquals(g.scratch + printed, g.cpu().get(org.pvhconf.x86.cpu.Reg.RDX), "the advanced buffer");
+        assertEquals(printed, g.d.consoleOutput().length(), "what was copied so far is printed");
+    }
+
+    @Test
     void consoleIo_readAndOthers_epermForDomU() {
         assertEquals(EPERM, g.call(CONSOLE_IO, 1, 16, g.scratch));
         assertEquals(EPERM, g.call(CONSOLE_IO, 7, 16, g.scratch));
