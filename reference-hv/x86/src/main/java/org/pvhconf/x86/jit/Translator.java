@@ -15,6 +15,7 @@ import org.pvhconf.x86.decode.DecodedInsn;
 import org.pvhconf.x86.decode.Decoder;
 import org.pvhconf.x86.fault.Fault;
 import org.pvhconf.x86.isa.OpKind;
+import org.pvhconf.x86.isa.RFlags;
 import org.pvhconf.x86.sem.Semantics;
 
 /**
@@ -61,7 +62,7 @@ final class Translator implements Opcodes {
 
     /** A decoded instruction that the block will compile, with what the dry run saw. */
     private record Insn(DecodedInsn d, long rip, int regs, int regsWritten, boolean flags, boolean flagsWritten,
-            boolean jumps, boolean stores) {
+            boolean jumps, boolean stores, boolean flagsRead, long flagsMask, boolean faults) {
     }
 
     /**
@@ -164,7 +165,7 @@ final class Translator implements Opcodes {
                 break;
             }
             out.add(new Insn(d, pc, probe.regs, probe.regsWritten, probe.flags, probe.flagsWritten, probe.jumps,
-                    probe.stores));
+                    probe.stores, probe.flagsRead, probe.flagsMask, probe.faults));
             approx += 120 + 40 * Integer.bitCount(probe.regs);
             pc += d.length;
             if (probe.jumps) {
@@ -383,8 +384,12 @@ final class Translator implements Opcodes {
                 exitConst(target, done);
                 return;
             }
-            // A self-loop: one more pass if the budget allows it. The loop head expects no pending flags.
-            ops.materialize(ops.pendingFlags());
+            // A self-loop: one more pass if the budget allows it. The loop head expects no pending flags,
+            // unless the loop overwrites them before anything can see them (then they stay unapplied:
+            // the budget exit below still applies them).
+            if (!flagsDeadAtHead()) {
+                ops.materialize(ops.pendingFlags());
+            }
             Label out = new Label();
             e.var(LLOAD, JitOps.L_LEFT);
             e.lconst(done);
@@ -397,6 +402,28 @@ final class Translator implements Opcodes {
             e.jump(GOTO, loopHead);
             e.label(out);
             exit(() -> e.lconst(target), 0, target);
+        }
+
+        /**
+         * True when every pending update is to arithmetic flags and the block's first instructions
+         * write all of them before any instruction reads RFLAGS, can fault or exit: RFLAGS's
+         * arithmetic bits are then dead at the loop head (QEMU drops such flag computations too).
+         */
+        private boolean flagsDeadAtHead() {
+            for (JitOps.Pending p : ops.pendingFlags()) {
+                if ((p.mask() & ~RFlags.ARITH) != 0) {
+                    return false;
+                }
+            }
+            for (Insn in : insns) {
+                if (in.flagsRead || in.faults || in.stores || in.jumps) {
+                    return false;
+                }
+                if ((in.flagsMask & RFlags.ARITH) == RFlags.ARITH) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private void exitConst(long target, int done) {
