@@ -33,7 +33,7 @@ final class JitOps implements Ops, Opcodes {
     /** Long locals for the operands of pending flag computations, per block (past it, flags are computed eagerly). */
     static final int LAZY_CAP = 48;
     static final int THIS = 0, L_CTX = 1, L_CPU = 2, L_ENV = 3, L_GPR = 4, L_ICOUNT = 5, L_LEFT = 6, L_REG0 = 8,
-            L_FLAGS = L_REG0 + 32, L_JUMP = L_FLAGS + 2, L_LAZY0 = L_JUMP + 2, L_TEMP0 = L_LAZY0 + 2 * LAZY_CAP;
+            L_FLAGS = L_REG0 + 32, L_JUMP = L_FLAGS + 2, L_LAZY0 = L_JUMP + 2, L_STALE = L_JUMP, L_TEMP0 = L_LAZY0 + 2 * LAZY_CAP;
 
     private static final int MAX = 512;
 

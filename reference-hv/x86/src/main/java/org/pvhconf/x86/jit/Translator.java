@@ -193,6 +193,18 @@ final class Translator implements Opcodes {
         final boolean flagsWritten;
         final List<Long> exits = new ArrayList<>();
         final Label loopHead = new Label();
+        /**
+         * The instruction that first writes every arithmetic flag, when nothing before it reads
+         * RFLAGS or jumps (-1 otherwise): a self-loop's back edge then leaves its pending flags
+         * unapplied and sets {@link JitOps#L_STALE}; exits and faults before this instruction apply
+         * them first (their operands' locals are not reassigned before it).
+         */
+        int overwrite = -1;
+        /** Code is being emitted before {@link #overwrite}'s flag write. */
+        boolean staleLive;
+        /** The pending updates the back edge left unapplied (set when the back edge is emitted). */
+        List<JitOps.Pending> backEdge = List.of();
+        final List<Label[]> fixups = new ArrayList<>();
         JitOps ops;
         /** Instructions actually compiled (a trace is cut where a jump does not fall through). */
         int emitted;
@@ -246,10 +258,17 @@ final class Translator implements Opcodes {
             this.ops = ops;
             int n = insns.size();
             emitted = n;
+            overwrite = overwriteIndex();
+            staleLive = overwrite >= 0;
             for (int k = 0; k < n; k++) {
                 Insn in = insns.get(k);
                 ops.begin(in.d, in.rip, k);
                 Semantics.of(in.d.form).emit(in.d, ops);
+                if (k == overwrite) {
+                    staleLive = false;
+                    e.iconst(0);
+                    e.var(ISTORE, JitOps.L_STALE);
+                }
                 long next = in.rip + in.d.length;
                 int target = ops.jumpTarget;
                 if (in.stores) {
@@ -282,6 +301,13 @@ final class Translator implements Opcodes {
             e.label(tryEnd);
             e.tryCatch(tryStart, tryEnd, handler, "java/lang/RuntimeException");
             e.label(handler);
+            if (overwrite >= 0) {
+                Label fresh = new Label();
+                e.var(ILOAD, JitOps.L_STALE);
+                e.jump(IFEQ, fresh);
+                ops.materialize(backEdge);
+                e.label(fresh);
+            }
             if (!ops.pendingAtFault.isEmpty()) {
                 // Flags still pending at the faulting instruction are computed now, from their operands.
                 Label done = new Label();
@@ -311,7 +337,17 @@ final class Translator implements Opcodes {
             e.field(PUTFIELD, CTX, "left", "J");
             e.insn(ATHROW);
             // Block-lifetime locals start at 0, so that the verifier sees them assigned in the handler.
+            for (Label[] f : fixups) {
+                // An exit before the overwrite on a later pass: apply what the back edge left, then exit.
+                e.label(f[0]);
+                ops.materialize(backEdge);
+                e.iconst(0);
+                e.var(ISTORE, JitOps.L_STALE);
+                e.jump(GOTO, f[1]);
+            }
             e.label(init);
+            e.iconst(0);
+            e.var(ISTORE, JitOps.L_STALE);
             for (int s = JitOps.L_LAZY0; s < ops.lazyEnd(); s += 2) {
                 e.lconst(0);
                 e.var(LSTORE, s);
@@ -385,9 +421,12 @@ final class Translator implements Opcodes {
                 return;
             }
             // A self-loop: one more pass if the budget allows it. The loop head expects no pending flags,
-            // unless the loop overwrites them before anything can see them (then they stay unapplied:
-            // the budget exit below still applies them).
-            if (!flagsDeadAtHead()) {
+            // unless the loop overwrites them before reading them ({@link #overwrite}): then they stay
+            // unapplied, L_STALE says so, and the budget exit below applies them as any exit does.
+            boolean leave = overwrite >= 0 && arithOnly(ops.pendingFlags());
+            if (leave) {
+                backEdge = List.copyOf(ops.pendingFlags());
+            } else {
                 ops.materialize(ops.pendingFlags());
             }
             Label out = new Label();
@@ -399,31 +438,36 @@ final class Translator implements Opcodes {
             e.lconst(done);
             e.insn(LCMP);
             e.jump(IFLT, out);
+            if (leave) {
+                e.iconst(1);
+                e.var(ISTORE, JitOps.L_STALE);
+            }
             e.jump(GOTO, loopHead);
             e.label(out);
             exit(() -> e.lconst(target), 0, target);
         }
 
-        /**
-         * True when every pending update is to arithmetic flags and the block's first instructions
-         * write all of them before any instruction reads RFLAGS, can fault or exit: RFLAGS's
-         * arithmetic bits are then dead at the loop head (QEMU drops such flag computations too).
-         */
-        private boolean flagsDeadAtHead() {
-            for (JitOps.Pending p : ops.pendingFlags()) {
+        private static boolean arithOnly(List<JitOps.Pending> pending) {
+            for (JitOps.Pending p : pending) {
                 if ((p.mask() & ~RFlags.ARITH) != 0) {
                     return false;
                 }
             }
-            for (Insn in : insns) {
-                if (in.flagsRead || in.faults || in.stores || in.jumps) {
-                    return false;
+            return true;
+        }
+
+        /** See {@link #overwrite}. */
+        private int overwriteIndex() {
+            for (int k = 0; k < insns.size(); k++) {
+                Insn in = insns.get(k);
+                if (in.flagsRead || in.jumps) {
+                    return -1;
                 }
                 if ((in.flagsMask & RFlags.ARITH) == RFlags.ARITH) {
-                    return true;
+                    return k;
                 }
             }
-            return false;
+            return -1;
         }
 
         private void exitConst(long target, int done) {
@@ -439,6 +483,13 @@ final class Translator implements Opcodes {
         }
 
         private void exit(Runnable pushTarget, int done, long constTarget) {
+            if (staleLive) {
+                Label[] f = {new Label(), new Label()};
+                fixups.add(f);
+                e.var(ILOAD, JitOps.L_STALE);
+                e.jump(IFNE, f[0]);
+                e.label(f[1]);
+            }
             ops.materialize(ops.pendingFlags());
             spill();
             e.var(ALOAD, JitOps.L_CPU);
