@@ -5,6 +5,7 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.pvhconf.x86.decode.DecodedInsn;
 import org.pvhconf.x86.fault.Fault;
+import org.pvhconf.x86.isa.RFlags;
 import org.pvhconf.x86.sem.Alu;
 import org.pvhconf.x86.sem.Env;
 import org.pvhconf.x86.sem.Helper;
@@ -32,7 +33,7 @@ final class JitOps implements Ops, Opcodes {
     /** Long locals for the operands of pending flag computations, per block (past it, flags are computed eagerly). */
     static final int LAZY_CAP = 48;
     static final int THIS = 0, L_CTX = 1, L_CPU = 2, L_ENV = 3, L_GPR = 4, L_ICOUNT = 5, L_LEFT = 6, L_REG0 = 8,
-            L_FLAGS = L_REG0 + 32, L_JUMP = L_FLAGS + 2, L_LAZY0 = L_JUMP + 2, L_TEMP0 = L_LAZY0 + 2 * LAZY_CAP;
+            L_FLAGS = L_REG0 + 32, L_JUMP = L_FLAGS + 2, L_LAZY0 = L_JUMP + 2, L_STALE = L_JUMP, L_TEMP0 = L_LAZY0 + 2 * LAZY_CAP;
 
     private static final int MAX = 512;
 
@@ -289,6 +290,50 @@ final class JitOps implements Ops, Opcodes {
         pending.add(new Pending(helper, c, sl, nested, mask));
     }
 
+    /**
+     * Condition {@code cc} of a flags snapshot whose last pending update wrote every arithmetic flag
+     * from a SUB/CMP, ADD, logic op, INC or DEC: one {@code Flags.condX} call on that update's operands
+     * computes only the bits the condition reads (instead of the whole RFLAGS and then {@code cond}).
+     * Returns -1 (nothing emitted) when the snapshot has another shape.
+     */
+    private int condition(long cc, Snapshot sn) {
+        java.util.List<Pending> list = sn.pending();
+        if (list.isEmpty()) {
+            return -1;
+        }
+        Pending p = list.get(list.size() - 1);
+        if (p.helper() == null || (p.mask() & RFlags.ARITH) != RFlags.ARITH) {
+            return -1;
+        }
+        Helper fast;
+        switch (p.helper()) {
+            case FLAGS_SUB -> fast = Helper.COND_SUB;
+            case FLAGS_ADD -> fast = Helper.COND_ADD;
+            case FLAGS_LOGIC -> fast = Helper.COND_LOGIC;
+            case FLAGS_INC -> fast = Helper.COND_INC;
+            case FLAGS_DEC -> fast = Helper.COND_DEC;
+            default -> {
+                return -1;
+            }
+        }
+        int c = (int) (cc >> 1);
+        // INC/DEC keep CF from the flags before them (their last argument): read it only for B, AE, BE, A.
+        boolean oldFlagsUnread = (fast == Helper.COND_INC || fast == Helper.COND_DEC) && c != 1 && c != 3;
+        StringBuilder desc = new StringBuilder("(J");
+        e.lconst(cc);
+        for (int i = 0; i < p.slot().length; i++) {
+            if (oldFlagsUnread && i == 3) {
+                e.lconst(0);
+            } else {
+                pushLazy(p, i);
+            }
+            desc.append('J');
+        }
+        desc.append(")J");
+        e.invoke(INVOKESTATIC, Type.getInternalName(fast.owner), fast.method, desc.toString());
+        return local();
+    }
+
     /** Pushes 1 (int) if handle {@code h} is non-zero and branches to {@code ifZero} otherwise. */
     void branchIfZero(int h, Label ifZero) {
         push(h);
@@ -454,6 +499,12 @@ final class JitOps implements Ops, Opcodes {
         if (konst[a] && konst[b]) {
             return constant(op.apply(value[a], value[b]));
         }
+        if (op == Alu.AND && konst[b] && value[b] == RFlags.CF && snapshot[a] != null) {
+            int h = condition(2, snapshot[a]); // RFLAGS & CF is condition B (CF is bit 0)
+            if (h >= 0) {
+                return h;
+            }
+        }
         push(a);
         push(b);
         switch (op) {
@@ -570,6 +621,12 @@ final class JitOps implements Ops, Opcodes {
                 }
                 int h = select(twoCond[two], constant(rt), constant(rf));
                 return h;
+            }
+            if (helper == Helper.COND && konst[args[0]] && !konst[args[1]] && snapshot[args[1]] != null) {
+                int h = condition(value[args[0]], snapshot[args[1]]);
+                if (h >= 0) {
+                    return h;
+                }
             }
             int h = n++;
             konst[h] = false;

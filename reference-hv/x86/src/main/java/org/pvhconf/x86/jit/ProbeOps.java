@@ -16,6 +16,9 @@ final class ProbeOps implements Ops {
     int regs;
     int regsWritten;
     boolean flags, flagsWritten, jumps, stores, sys, raises, faults;
+    /** RFLAGS is read ({@link #flags()}); the RFLAGS bits written ({@link #setFlags}). */
+    boolean flagsRead;
+    long flagsMask;
     /** The jump's target came from a select: a two-way branch. */
     boolean conditional;
     private int n;
@@ -23,7 +26,8 @@ final class ProbeOps implements Ops {
 
     void reset() {
         regs = regsWritten = 0;
-        flags = flagsWritten = jumps = stores = sys = raises = faults = conditional = false;
+        flags = flagsWritten = jumps = stores = sys = raises = faults = conditional = flagsRead = false;
+        flagsMask = 0;
         n = 0;
         selected.clear();
     }
@@ -55,13 +59,14 @@ final class ProbeOps implements Ops {
 
     @Override
     public int flags() {
-        flags = true;
+        flags = flagsRead = true;
         return h();
     }
 
     @Override
     public void setFlags(int value, long mask) {
         flags = flagsWritten = true;
+        flagsMask |= mask;
     }
 
     @Override

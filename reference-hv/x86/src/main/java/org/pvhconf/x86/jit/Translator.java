@@ -15,6 +15,7 @@ import org.pvhconf.x86.decode.DecodedInsn;
 import org.pvhconf.x86.decode.Decoder;
 import org.pvhconf.x86.fault.Fault;
 import org.pvhconf.x86.isa.OpKind;
+import org.pvhconf.x86.isa.RFlags;
 import org.pvhconf.x86.sem.Semantics;
 
 /**
@@ -61,7 +62,7 @@ final class Translator implements Opcodes {
 
     /** A decoded instruction that the block will compile, with what the dry run saw. */
     private record Insn(DecodedInsn d, long rip, int regs, int regsWritten, boolean flags, boolean flagsWritten,
-            boolean jumps, boolean stores) {
+            boolean jumps, boolean stores, boolean flagsRead, long flagsMask, boolean faults) {
     }
 
     /**
@@ -164,7 +165,7 @@ final class Translator implements Opcodes {
                 break;
             }
             out.add(new Insn(d, pc, probe.regs, probe.regsWritten, probe.flags, probe.flagsWritten, probe.jumps,
-                    probe.stores));
+                    probe.stores, probe.flagsRead, probe.flagsMask, probe.faults));
             approx += 120 + 40 * Integer.bitCount(probe.regs);
             pc += d.length;
             if (probe.jumps) {
@@ -192,6 +193,18 @@ final class Translator implements Opcodes {
         final boolean flagsWritten;
         final List<Long> exits = new ArrayList<>();
         final Label loopHead = new Label();
+        /**
+         * The instruction that first writes every arithmetic flag, when nothing before it reads
+         * RFLAGS or jumps (-1 otherwise): a self-loop's back edge then leaves its pending flags
+         * unapplied and sets {@link JitOps#L_STALE}; exits and faults before this instruction apply
+         * them first (their operands' locals are not reassigned before it).
+         */
+        int overwrite = -1;
+        /** Code is being emitted before {@link #overwrite}'s flag write. */
+        boolean staleLive;
+        /** The pending updates the back edge left unapplied (set when the back edge is emitted). */
+        List<JitOps.Pending> backEdge = List.of();
+        final List<Label[]> fixups = new ArrayList<>();
         JitOps ops;
         /** Instructions actually compiled (a trace is cut where a jump does not fall through). */
         int emitted;
@@ -245,10 +258,17 @@ final class Translator implements Opcodes {
             this.ops = ops;
             int n = insns.size();
             emitted = n;
+            overwrite = overwriteIndex();
+            staleLive = overwrite >= 0;
             for (int k = 0; k < n; k++) {
                 Insn in = insns.get(k);
                 ops.begin(in.d, in.rip, k);
                 Semantics.of(in.d.form).emit(in.d, ops);
+                if (k == overwrite) {
+                    staleLive = false;
+                    e.iconst(0);
+                    e.var(ISTORE, JitOps.L_STALE);
+                }
                 long next = in.rip + in.d.length;
                 int target = ops.jumpTarget;
                 if (in.stores) {
@@ -281,6 +301,13 @@ final class Translator implements Opcodes {
             e.label(tryEnd);
             e.tryCatch(tryStart, tryEnd, handler, "java/lang/RuntimeException");
             e.label(handler);
+            if (overwrite >= 0) {
+                Label fresh = new Label();
+                e.var(ILOAD, JitOps.L_STALE);
+                e.jump(IFEQ, fresh);
+                ops.materialize(backEdge);
+                e.label(fresh);
+            }
             if (!ops.pendingAtFault.isEmpty()) {
                 // Flags still pending at the faulting instruction are computed now, from their operands.
                 Label done = new Label();
@@ -310,7 +337,17 @@ final class Translator implements Opcodes {
             e.field(PUTFIELD, CTX, "left", "J");
             e.insn(ATHROW);
             // Block-lifetime locals start at 0, so that the verifier sees them assigned in the handler.
+            for (Label[] f : fixups) {
+                // An exit before the overwrite on a later pass: apply what the back edge left, then exit.
+                e.label(f[0]);
+                ops.materialize(backEdge);
+                e.iconst(0);
+                e.var(ISTORE, JitOps.L_STALE);
+                e.jump(GOTO, f[1]);
+            }
             e.label(init);
+            e.iconst(0);
+            e.var(ISTORE, JitOps.L_STALE);
             for (int s = JitOps.L_LAZY0; s < ops.lazyEnd(); s += 2) {
                 e.lconst(0);
                 e.var(LSTORE, s);
@@ -383,8 +420,15 @@ final class Translator implements Opcodes {
                 exitConst(target, done);
                 return;
             }
-            // A self-loop: one more pass if the budget allows it. The loop head expects no pending flags.
-            ops.materialize(ops.pendingFlags());
+            // A self-loop: one more pass if the budget allows it. The loop head expects no pending flags,
+            // unless the loop overwrites them before reading them ({@link #overwrite}): then they stay
+            // unapplied, L_STALE says so, and the budget exit below applies them as any exit does.
+            boolean leave = overwrite >= 0 && arithOnly(ops.pendingFlags());
+            if (leave) {
+                backEdge = List.copyOf(ops.pendingFlags());
+            } else {
+                ops.materialize(ops.pendingFlags());
+            }
             Label out = new Label();
             e.var(LLOAD, JitOps.L_LEFT);
             e.lconst(done);
@@ -394,9 +438,36 @@ final class Translator implements Opcodes {
             e.lconst(done);
             e.insn(LCMP);
             e.jump(IFLT, out);
+            if (leave) {
+                e.iconst(1);
+                e.var(ISTORE, JitOps.L_STALE);
+            }
             e.jump(GOTO, loopHead);
             e.label(out);
             exit(() -> e.lconst(target), 0, target);
+        }
+
+        private static boolean arithOnly(List<JitOps.Pending> pending) {
+            for (JitOps.Pending p : pending) {
+                if ((p.mask() & ~RFlags.ARITH) != 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** See {@link #overwrite}. */
+        private int overwriteIndex() {
+            for (int k = 0; k < insns.size(); k++) {
+                Insn in = insns.get(k);
+                if (in.flagsRead || in.jumps) {
+                    return -1;
+                }
+                if ((in.flagsMask & RFlags.ARITH) == RFlags.ARITH) {
+                    return k;
+                }
+            }
+            return -1;
         }
 
         private void exitConst(long target, int done) {
@@ -412,6 +483,13 @@ final class Translator implements Opcodes {
         }
 
         private void exit(Runnable pushTarget, int done, long constTarget) {
+            if (staleLive) {
+                Label[] f = {new Label(), new Label()};
+                fixups.add(f);
+                e.var(ILOAD, JitOps.L_STALE);
+                e.jump(IFNE, f[0]);
+                e.label(f[1]);
+            }
             ops.materialize(ops.pendingFlags());
             spill();
             e.var(ALOAD, JitOps.L_CPU);

@@ -256,4 +256,84 @@ public final class Flags {
         };
         return r ^ ((cc & 1) != 0) ? 1 : 0;
     }
+
+    // ---- one condition of one operation (QEMU's cc_op specialisation) ----
+    //
+    // condX(cc, args) == cond(cc, x(args)) for every input: each computes, with Flags.x's own
+    // formulas, only the bits condition cc reads. The JIT calls them when the last flag update
+    // before a Jcc/SETcc/CMOVcc/ADC wrote every arithmetic flag (FlagsTest checks the identity).
+
+    private static long cc(long cc, boolean r) {
+        return r ^ ((cc & 1) != 0) ? 1 : 0;
+    }
+
+    private static boolean parity(long res) {
+        return (Integer.bitCount((int) res & 0xFF) & 1) == 0;
+    }
+
+    /** {@code cond(cc, sub(size, a, b, res))}. */
+    public static long condSub(long cc, long size, long a, long b, long res) {
+        long m = mask(size);
+        a &= m;
+        b &= m;
+        res &= m;
+        return cc(cc, switch ((int) (cc >> 1)) {
+            case 0 -> msb(size, (a ^ b) & (a ^ res)) != 0;
+            case 1 -> Long.compareUnsigned(a, b) < 0;
+            case 2 -> res == 0;
+            case 3 -> Long.compareUnsigned(a, b) < 0 || res == 0;
+            case 4 -> msb(size, res) != 0;
+            case 5 -> parity(res);
+            case 6 -> msb(size, res ^ (a ^ b) & (a ^ res)) != 0;
+            default -> res == 0 || msb(size, res ^ (a ^ b) & (a ^ res)) != 0;
+        });
+    }
+
+    /** {@code cond(cc, add(size, a, b, res))}. */
+    public static long condAdd(long cc, long size, long a, long b, long res) {
+        long m = mask(size);
+        a &= m;
+        b &= m;
+        res &= m;
+        return cc(cc, switch ((int) (cc >> 1)) {
+            case 0 -> msb(size, (a ^ res) & (b ^ res)) != 0;
+            case 1 -> Long.compareUnsigned(res, a) < 0;
+            case 2 -> res == 0;
+            case 3 -> Long.compareUnsigned(res, a) < 0 || res == 0;
+            case 4 -> msb(size, res) != 0;
+            case 5 -> parity(res);
+            case 6 -> msb(size, res ^ (a ^ res) & (b ^ res)) != 0;
+            default -> res == 0 || msb(size, res ^ (a ^ res) & (b ^ res)) != 0;
+        });
+    }
+
+    /** {@code cond(cc, logic(size, res))}: CF = OF = 0. */
+    public static long condLogic(long cc, long size, long res) {
+        res &= mask(size);
+        return cc(cc, switch ((int) (cc >> 1)) {
+            case 0, 1 -> false;
+            case 2, 3 -> res == 0;
+            case 4, 6 -> msb(size, res) != 0;
+            case 5 -> parity(res);
+            default -> res == 0 || msb(size, res) != 0;
+        });
+    }
+
+    /** {@code cond(cc, inc(size, a, res, oldFlags))}: oldFlags is read only for CF (cc 2, 3, 6, 7). */
+    public static long condInc(long cc, long size, long a, long res, long oldFlags) {
+        int c = (int) (cc >> 1);
+        if (c == 1 || c == 3) {
+            return cc(cc, (oldFlags & CF) != 0 || c == 3 && (res & mask(size)) == 0);
+        }
+        return condAdd(cc, size, a, 1, res);
+    }
+
+    /** {@code cond(cc, dec(size, a, res, oldFlags))}: oldFlags is read only for CF (cc 2, 3, 6, 7). */
+    public static long condDec(long cc, long size, long a, long res, long oldFlags) {
+        int c = (int) (cc >> 1);
+        if (c == 1 || c == 3) {
+            return cc(cc, (oldFlags & CF) != 0 || c == 3 && (res & mask(size)) == 0);
+        }
+        return condSub(cc, size, a, 1, res);
+    }
 }

@@ -28,6 +28,11 @@ public enum Helper {
     FLAGS_IMUL(Flags.class, "imul", 3, false, a -> Flags.imul(a[0], a[1], a[2])),
     FLAGS_SZP(Flags.class, "szp", 2, false, a -> Flags.szp(a[0], a[1])),
     COND(Flags.class, "cond", 2, false, a -> Flags.cond(a[0], a[1])),
+    COND_SUB(Flags.class, "condSub", 5, false, a -> Flags.condSub(a[0], a[1], a[2], a[3], a[4])),
+    COND_ADD(Flags.class, "condAdd", 5, false, a -> Flags.condAdd(a[0], a[1], a[2], a[3], a[4])),
+    COND_LOGIC(Flags.class, "condLogic", 3, false, a -> Flags.condLogic(a[0], a[1], a[2])),
+    COND_INC(Flags.class, "condInc", 5, false, a -> Flags.condInc(a[0], a[1], a[2], a[3], a[4])),
+    COND_DEC(Flags.class, "condDec", 5, false, a -> Flags.condDec(a[0], a[1], a[2], a[3], a[4])),
 
     ROL(IntOps.class, "rol", 3, false, a -> IntOps.rol(a[0], a[1], a[2])),
     ROR(IntOps.class, "ror", 3, false, a -> IntOps.ror(a[0], a[1], a[2])),
