@@ -1,9 +1,7 @@
 package org.pvhconf.x86.jit;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import org.pvhconf.x86.cpu.GuestPhysMemory;
+import org.pvhconf.x86.mmu.Mmu;
 
 /**
  * The memory accesses translated code makes: small direct-mapped page caches for reads and for writes in front
@@ -15,9 +13,6 @@ import org.pvhconf.x86.cpu.GuestPhysMemory;
  * interpreted instruction, each flush, and each new code frame.
  */
 public final class JitRuntime {
-    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     /** ES, CS, SS, DS: segments without a base in 64-bit mode. */
     private static final int FLAT_SEGMENTS = 4;
 
@@ -29,7 +24,7 @@ public final class JitRuntime {
         long page = addr >>> 12;
         int i = (int) page & (JitContext.PAGES - 1);
         if (c.readTag[i] == (page ^ c.pageGen) && seg < FLAT_SEGMENTS && off + (size >>> 3) <= 4096) {
-            return get(c.readFrame[i], off, size);
+            return Mmu.get(c.readFrame[i], off, size);
         }
         long v = c.env.read(seg, addr, size);
         if (seg < FLAT_SEGMENTS && off + (size >>> 3) <= 4096) {
@@ -44,7 +39,7 @@ public final class JitRuntime {
         long page = addr >>> 12;
         int i = (int) page & (JitContext.PAGES - 1);
         if (c.writeTag[i] == (page ^ c.pageGen) && seg < FLAT_SEGMENTS && off + (size >>> 3) <= 4096) {
-            put(c.writeFrame[i], off, size, value);
+            Mmu.put(c.writeFrame[i], off, size, value);
             return;
         }
         c.env.write(seg, addr, size, value);
@@ -55,24 +50,6 @@ public final class JitRuntime {
                 c.writeFrame[i] = c.env.mmu.frame(addr, GuestPhysMemory.WRITE, user);
                 c.writeTag[i] = page ^ c.pageGen;
             }
-        }
-    }
-
-    private static long get(byte[] f, int off, int size) {
-        return switch (size) {
-            case 8 -> f[off] & 0xFFL;
-            case 16 -> (short) SHORT.get(f, off) & 0xFFFFL;
-            case 32 -> (int) INT.get(f, off) & 0xFFFFFFFFL;
-            default -> (long) LONG.get(f, off);
-        };
-    }
-
-    private static void put(byte[] f, int off, int size, long v) {
-        switch (size) {
-            case 8 -> f[off] = (byte) v;
-            case 16 -> SHORT.set(f, off, (short) v);
-            case 32 -> INT.set(f, off, (int) v);
-            default -> LONG.set(f, off, v);
         }
     }
 }

@@ -206,7 +206,8 @@ public final class Mmu {
         return Fault.pf(linear, code);
     }
 
-    private static long get(byte[] f, int off, int size) {
+    /** Reads a little-endian value of {@code size} bits (8, 16, 32, 64) from a frame; shared with the JIT. */
+    public static long get(byte[] f, int off, int size) {
         return switch (size) {
             case 8 -> f[off] & 0xFFL;
             case 16 -> (short) SHORT.get(f, off) & 0xFFFFL;
@@ -215,7 +216,8 @@ public final class Mmu {
         };
     }
 
-    private static void put(byte[] f, int off, int size, long v) {
+    /** Writes a little-endian value of {@code size} bits into a frame; shared with the JIT. */
+    public static void put(byte[] f, int off, int size, long v) {
         switch (size) {
             case 8 -> f[off] = (byte) v;
             case 16 -> SHORT.set(f, off, (short) v);
