@@ -101,3 +101,17 @@ Feature: An interdomain event channel between two guests
       | remote_dom  | 0x1234 |
       | remote_port | $portA |
     Then the call returns -ESRCH (-3)
+
+  @spec-10.1 @spec-2.3
+  Scenario: A domU may not allocate a port in another domain (XSM_TARGET)
+    When guest A calls event_channel_op (32) with EVTCHNOP_alloc_unbound (6) and this evtchn_alloc_unbound:
+      | dom        | $domB  |
+      | remote_dom | 0x7FF0 |
+    Then the call returns -EPERM (-1)
+
+  @spec-10.1 @spec-2.3
+  Scenario: A domU may not read the status of another domain's port (XSM_TARGET)
+    When guest A calls event_channel_op (32) with EVTCHNOP_status (5) and this evtchn_status:
+      | dom  | $domB |
+      | port | 1     |
+    Then the call returns -EPERM (-1)
