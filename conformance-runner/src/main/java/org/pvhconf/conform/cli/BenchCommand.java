@@ -54,6 +54,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "The Linux workloads (default: $PVHCONF_HOME/../shared/bench/x86-workloads).")
     Path workloadsDir;
 
+    @Option(names = "--quantum", paramLabel = "N", defaultValue = "" + org.pvhconf.xen.HypervisorOptions.DEFAULT_QUANTUM,
+            description = "The scheduler quantum our engines run under, in guest instructions (default: the hypervisor's,"
+                    + " ${DEFAULT-VALUE}; Xen's credit scheduler gives a vCPU 30 ms).")
+    long quantum;
+
     @Option(names = "--qemu", paramLabel = "PATH", defaultValue = "qemu-x86_64",
             description = "The QEMU user-mode emulator (default: ${DEFAULT-VALUE}); skipped when absent.")
     String qemu;
@@ -91,7 +96,10 @@ final class BenchCommand implements Callable<Integer> {
         Path home = Path.of(System.getenv().getOrDefault("PVHCONF_HOME", "."));
         Path dir = workloadsDir != null ? workloadsDir : home.resolve("../shared/bench/x86-workloads").normalize();
         Path linux = buildLinuxPrograms(dir, err);
-        out.println("pvhconf bench: " + machine());
+        if (quantum < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--quantum must be positive: " + quantum);
+        }
+        out.println("pvhconf bench: " + machine() + ", quantum " + quantum + " instructions");
         Map<Workload, List<Series>> results = new LinkedHashMap<>();
         for (String name : workloads) {
             Workload w = Workload.valueOf(name.toUpperCase(Locale.ROOT));
@@ -149,7 +157,7 @@ final class BenchCommand implements Callable<Integer> {
             org.pvhconf.x86.cpu.Cpu.Engine e = factory.get();
             engines.add(e);
             return e;
-        }).build());
+        }).quantum(quantum).build());
         Domain d;
         try {
             d = hv.createDomain(new DomainConfig(), elf);

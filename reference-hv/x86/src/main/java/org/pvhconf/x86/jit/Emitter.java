@@ -87,6 +87,12 @@ final class Emitter implements Opcodes {
         mv.visitLookupSwitchInsn(dflt, keys, labels);
     }
 
+    /** TABLESWITCH over keys {@code min..min + labels.length - 1}. */
+    void tableSwitch(int min, Label dflt, Label[] labels) {
+        size += 16 + 4 * labels.length;
+        mv.visitTableSwitchInsn(min, min + labels.length - 1, dflt, labels);
+    }
+
     void tryCatch(Label start, Label end, Label handler, String type) {
         mv.visitTryCatchBlock(start, end, handler, type);
     }

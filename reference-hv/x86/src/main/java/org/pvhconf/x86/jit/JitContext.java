@@ -19,6 +19,14 @@ public final class JitContext {
     public int faultIndex;
     /** Set by the write watch when a store hit a frame holding translated code: the block leaves after that instruction. */
     public boolean codeWritten;
+    /** The trace of the region to start at (an index into its heads). */
+    public int entry;
+    /**
+     * Set by {@link JitRuntime#read}/{@link JitRuntime#write}: the linear page just accessed and its
+     * frame, when the region may keep it in its locals; -1 otherwise.
+     */
+    public long lastPage = -1;
+    public byte[] lastFrame;
 
     /**
      * {@link JitRuntime}'s page caches, direct-mapped by linear page: an entry is valid when its tag

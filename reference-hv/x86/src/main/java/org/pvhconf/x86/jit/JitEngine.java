@@ -16,12 +16,14 @@ import org.pvhconf.x86.sem.Delivery;
 import org.pvhconf.x86.sem.Env;
 
 /**
- * The compiling engine: interprets cold code, translates a block once it has started
- * {@link #threshold} times, and runs translations chained exit to successor.
+ * The compiling engine: interprets cold code, translates a region once its head has started
+ * {@link #threshold} times, and runs translations chained exit to successor (inside a region,
+ * traces chain by themselves; see {@link Translator}).
  *
  * <h2>Same run-loop contract as the interpreter</h2>
  * The interrupt-window and budget checks happen at the same instruction boundaries: a translation
- * is entered only when the budget covers all of it (else the interpreter steps), IF cannot change
+ * is entered only when the budget covers its first trace (else the interpreter runs the rest of the
+ * budget), a region enters its next trace only when the budget covers it, IF cannot change
  * inside one (CLI, STI, POPF and IRET are system helpers, which translations never contain), and a
  * block is never entered in an STI/MOV SS shadow. Faults are delivered exactly where the
  * interpreter delivers them: the translation names the faulting instruction and has written back
@@ -76,6 +78,7 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
     // statistics, for tests and the bench
     long blocksRun, interpreted, invalidations;
 
+
     public JitEngine() {
         this(Integer.getInteger(THRESHOLD_PROPERTY, DEFAULT_THRESHOLD));
     }
@@ -113,6 +116,8 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
         long done = 0;
         int stalls = 0;
         Translation next = null;
+        long tail = 0; // with less budget left than this, interpret
+
         for (;;) {
             if (cpu.interruptWindowExiting() && cpu.interruptWindowOpen()) {
                 return VmExit.of(VmExit.Reason.INTERRUPT_WINDOW);
@@ -122,11 +127,17 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
             }
             long left = budget - done;
             Translation t = null;
-            if (!cpu.interruptShadow) {
+            if (!cpu.interruptShadow && left >= tail) {
                 t = next != null ? next : dispatch(cpu);
             }
             next = null;
-            if (t == null || left < t.length) {
+            if (t != null && left < t.length) {
+                // The budget ends inside this translation: the interpreter runs the rest of it, without
+                // looking for translations (nor counting heads) at every instruction of the tail.
+                tail = left + 1;
+                t = null;
+            }
+            if (t == null) {
                 interpreted++;
                 ctx.forgetPages(); // the instruction may change CPL, paging or the TLB
                 try {
@@ -144,6 +155,7 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
             blocksRun++;
             ctx.left = left;
             ctx.codeWritten = false;
+            ctx.entry = t.entry;
             int exit;
             try {
                 exit = t.block.run(ctx);
@@ -258,21 +270,38 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
         if (cache.size() >= MAX_TRANSLATIONS) {
             evictAll();
         }
-        t = Translator.translate(key, mode, rip, gpa >>> 12, frame);
-        if (t == null) {
+        Region region = Translator.translate(rip, gpa >>> 12, frame, h -> {
+            Translation o = cache.get(key & ~0xFFFL | h & 0xFFF);
+            return o != null && o.valid && o.rip == h;
+        });
+        if (region == null) {
             refused.put(key, Boolean.TRUE);
             return null;
         }
-        t.verifiedEpoch = epoch;
-        cache.put(key, t);
-        List<Translation> inFrame = byFrame.get(t.gfn);
-        if (inFrame == null) {
-            byFrame.put(t.gfn, inFrame = new ArrayList<>());
-            watch(t.gfn, true);
-            mmu.forgetWrites(t.gfn); // from now on writes to this frame reach written()
-            ctx.forgetPages();
+        // Every trace head of the region becomes an entry; an older translation at one is replaced.
+        long pageKey = key & ~0xFFFL;
+        for (int i = 0; i < region.heads.length; i++) {
+            long k = pageKey | region.heads[i] & 0xFFF;
+            Translation entry = new Translation(k, mode, region, i);
+            entry.verifiedEpoch = epoch;
+            Translation old = cache.get(k);
+            if (old != null) {
+                invalidate(old);
+            }
+            counters.remove(k);
+            cache.put(k, entry);
+            List<Translation> inFrame = byFrame.get(entry.gfn);
+            if (inFrame == null) {
+                byFrame.put(entry.gfn, inFrame = new ArrayList<>());
+                watch(entry.gfn, true);
+                mmu.forgetWrites(entry.gfn); // from now on writes to this frame reach written()
+                ctx.forgetPages();
+            }
+            inFrame.add(entry);
+            if (i == 0) {
+                t = entry;
+            }
         }
-        inFrame.add(t);
         return t;
     }
 

@@ -29,11 +29,20 @@ final class JitOps implements Ops, Opcodes {
     static final String FAULT = Type.getInternalName(Fault.class);
     static final String RUNTIME = Type.getInternalName(JitRuntime.class);
 
-    /** Fixed locals of the run method. */
-    /** Long locals for the operands of pending flag computations, per block (past it, flags are computed eagerly). */
+    /** Long locals for the operands of pending flag computations, per trace (past it, flags are computed eagerly). */
     static final int LAZY_CAP = 48;
+    /**
+     * Fixed locals of the run method: the context, CPU, register file; the instruction that may fault
+     * (region-wide index) and the first of its trace; the budget left at the start of the current
+     * trace; the guest registers and RFLAGS; the flags carried across edges (CC_OP and four
+     * operands, {@link JitRuntime#applyCc}); the pages kept for loads and stores (tag, frame); a
+     * store hit code; an exit's target and number; the trace the dispatch switch enters next.
+     */
     static final int THIS = 0, L_CTX = 1, L_CPU = 2, L_ENV = 3, L_GPR = 4, L_ICOUNT = 5, L_LEFT = 6, L_REG0 = 8,
-            L_FLAGS = L_REG0 + 32, L_JUMP = L_FLAGS + 2, L_LAZY0 = L_JUMP + 2, L_STALE = L_JUMP, L_TEMP0 = L_LAZY0 + 2 * LAZY_CAP;
+            L_FLAGS = L_REG0 + 32, L_CC0 = L_FLAGS + 2, L_TADDR = L_CC0 + 8, L_RPAGE = L_TADDR + 2,
+            L_WPAGE = L_RPAGE + 2, L_XRIP = L_WPAGE + 2, L_CCOP = L_XRIP + 2, L_BASE = L_CCOP + 1, L_XNO = L_BASE + 1,
+            L_CW = L_XNO + 1, L_RFRAME = L_CW + 1, L_WFRAME = L_RFRAME + 1, L_NEXT = L_WFRAME + 1, L_LAZY0 = L_NEXT + 1,
+            L_TEMP0 = L_LAZY0 + 2 * LAZY_CAP;
 
     private static final int MAX = 512;
 
@@ -49,9 +58,17 @@ final class JitOps implements Ops, Opcodes {
     record Snapshot(int baseSlot, java.util.List<Pending> pending) {
     }
 
+    /**
+     * The flags carried into the trace: RFLAGS is the RFLAGS local with {@code CC_OP}'s operation
+     * applied ({@link JitRuntime#applyCc}). Always first in a pending list, and only at a trace head.
+     */
+    static final Pending CARRIED = new Pending(null, new long[0], new int[0], new Snapshot[0], RFlags.ARITH);
+
     /** Flag updates since the RFLAGS local was last brought up to date, oldest first. */
     private java.util.List<Pending> pending = new java.util.ArrayList<>();
     private int nextLazy = L_LAZY0;
+    /** The highest lazy local any trace used (the translator zeroes them at entry, for the verifier). */
+    private int lazyHigh = L_LAZY0;
     /** The pending list at each instruction's first fault point, for the fault handler. */
     final java.util.Map<Integer, java.util.List<Pending>> pendingAtFault = new java.util.TreeMap<>();
 
@@ -89,6 +106,13 @@ final class JitOps implements Ops, Opcodes {
         index = insnIndex;
         faultMarked = false;
         jumpTarget = -1;
+    }
+
+    /** A trace head: the flags are the RFLAGS local plus what the edges carried; lazy locals start over. */
+    void startTrace() {
+        pending = new java.util.ArrayList<>(java.util.List.of(CARRIED));
+        lazyHigh = Math.max(lazyHigh, nextLazy);
+        nextLazy = L_LAZY0;
     }
 
     static int regSlot(int r) {
@@ -203,6 +227,14 @@ final class JitOps implements Ops, Opcodes {
     /** Applies {@code list} to the RFLAGS value on the stack. */
     private void apply(java.util.List<Pending> list) {
         for (Pending p : list) {
+            if (p == CARRIED) {
+                e.var(ILOAD, L_CCOP);
+                for (int i = 0; i < 4; i++) {
+                    e.var(LLOAD, L_CC0 + 2 * i);
+                }
+                e.invoke(INVOKESTATIC, RUNTIME, "applyCc", "(JIJJJJ)J");
+                continue;
+            }
             e.lconst(~p.mask());
             e.insn(LAND);
             if (p.helper() == null) {
@@ -245,9 +277,57 @@ final class JitOps implements Ops, Opcodes {
         return pending;
     }
 
-    /** The block-lifetime locals used so far (the translator zeroes them at entry, for the verifier). */
+    /** The lazy locals used by any trace so far (the translator zeroes them at entry, for the verifier). */
     int lazyEnd() {
-        return nextLazy;
+        return Math.max(lazyHigh, nextLazy);
+    }
+
+    /**
+     * Before an edge (to a trace of the region or out of it): makes {@code CC_OP} and its operands,
+     * with the RFLAGS local, describe the flags. A single SUB/ADD/logic/INC/DEC update that wrote
+     * every arithmetic flag is carried as its operands; anything else is computed into the RFLAGS
+     * local. The pending list is left as it is (the code after a side exit still uses it).
+     */
+    void edgeFlags() {
+        java.util.List<Pending> list = pending;
+        if (list.size() == 1 && list.get(0) == CARRIED) {
+            return; // nothing happened to the flags since the trace head: the carried state stays
+        }
+        int kind = list.size() == 1 ? carriedKind(list.get(0)) : JitRuntime.CC_NONE;
+        if (kind == JitRuntime.CC_NONE) {
+            materialize(list);
+            e.iconst(JitRuntime.CC_NONE);
+            e.var(ISTORE, L_CCOP);
+            return;
+        }
+        Pending p = list.get(0);
+        int args = p.slot().length;
+        for (int i = 0; i < args; i++) {
+            if ((kind == JitRuntime.CC_INC || kind == JitRuntime.CC_DEC) && i == 3 && p.nested()[i] != null
+                    && pushCondition(2, p.nested()[i])) {
+                continue; // INC/DEC read only CF of the flags before them: condition B is CF, in bit 0
+            }
+            pushLazy(p, i);
+        }
+        for (int i = args - 1; i >= 0; i--) {
+            e.var(LSTORE, L_CC0 + 2 * i); // every operand is on the stack before the first store
+        }
+        e.iconst(kind);
+        e.var(ISTORE, L_CCOP);
+    }
+
+    private static int carriedKind(Pending p) {
+        if (p.helper() == null || p.mask() != RFlags.ARITH) {
+            return JitRuntime.CC_NONE;
+        }
+        return switch (p.helper()) {
+            case FLAGS_SUB -> JitRuntime.CC_SUB;
+            case FLAGS_ADD -> JitRuntime.CC_ADD;
+            case FLAGS_LOGIC -> JitRuntime.CC_LOGIC;
+            case FLAGS_INC -> JitRuntime.CC_INC;
+            case FLAGS_DEC -> JitRuntime.CC_DEC;
+            default -> JitRuntime.CC_NONE;
+        };
     }
 
     private void defer(Helper helper, int[] args, long mask) {
@@ -297,41 +377,81 @@ final class JitOps implements Ops, Opcodes {
      * Returns -1 (nothing emitted) when the snapshot has another shape.
      */
     private int condition(long cc, Snapshot sn) {
+        return pushCondition(cc, sn) ? local() : -1;
+    }
+
+    private static final String[] COND_SUFFIX = {"O", "B", "Z", "Be", "S", "P", "L", "Le"};
+    private static final String FLAGS = Type.getInternalName(org.pvhconf.x86.sem.Flags.class);
+
+    /**
+     * {@link #condition}, leaving the long on the stack; false (nothing emitted) for another shape.
+     * Calls the one-condition helper ({@code Flags.subB}, {@code addZ}, ...) that {@code condX} itself
+     * uses for this condition, so HotSpot inlines it into the region.
+     */
+    private boolean pushCondition(long cc, Snapshot sn) {
         java.util.List<Pending> list = sn.pending();
         if (list.isEmpty()) {
-            return -1;
+            return false;
         }
         Pending p = list.get(list.size() - 1);
-        if (p.helper() == null || (p.mask() & RFlags.ARITH) != RFlags.ARITH) {
-            return -1;
-        }
-        Helper fast;
-        switch (p.helper()) {
-            case FLAGS_SUB -> fast = Helper.COND_SUB;
-            case FLAGS_ADD -> fast = Helper.COND_ADD;
-            case FLAGS_LOGIC -> fast = Helper.COND_LOGIC;
-            case FLAGS_INC -> fast = Helper.COND_INC;
-            case FLAGS_DEC -> fast = Helper.COND_DEC;
-            default -> {
-                return -1;
+        if (p == CARRIED && list.size() == 1 && cc == 2) {
+            e.var(LLOAD, sn.baseSlot()); // CF of what the edges carried in
+            e.var(ILOAD, L_CCOP);
+            for (int i = 0; i < 4; i++) {
+                e.var(LLOAD, L_CC0 + 2 * i);
             }
+            e.invoke(INVOKESTATIC, RUNTIME, "carriedCf", "(JIJJJJ)J");
+            return true;
+        }
+        if (p.helper() == null || (p.mask() & RFlags.ARITH) != RFlags.ARITH) {
+            return false;
         }
         int c = (int) (cc >> 1);
-        // INC/DEC keep CF from the flags before them (their last argument): read it only for B, AE, BE, A.
-        boolean oldFlagsUnread = (fast == Helper.COND_INC || fast == Helper.COND_DEC) && c != 1 && c != 3;
-        StringBuilder desc = new StringBuilder("(J");
-        e.lconst(cc);
-        for (int i = 0; i < p.slot().length; i++) {
-            if (oldFlagsUnread && i == 3) {
-                e.lconst(0);
+        String desc = "(JJJJ)J";
+        int[] args; // pending arguments to pass, -1: the constant 1 (INC/DEC as ADD/SUB 1)
+        String method;
+        switch (p.helper()) {
+            case FLAGS_SUB, FLAGS_ADD -> {
+                method = (p.helper() == Helper.FLAGS_SUB ? "sub" : "add") + COND_SUFFIX[c];
+                args = new int[] {0, 1, 2, 3};
+            }
+            case FLAGS_LOGIC -> {
+                if (c <= 1) {
+                    e.lconst((cc & 1) != 0 ? 1 : 0); // CF and OF are clear after a logic op
+                    return true;
+                }
+                method = "logic" + (c <= 3 ? "Z" : c == 5 ? "P" : c == 7 ? "Le" : "S");
+                args = new int[] {0, 1};
+                desc = "(JJ)J";
+            }
+            case FLAGS_INC, FLAGS_DEC -> {
+                if (c == 1 || c == 3) {
+                    method = c == 1 ? "keptB" : "keptBe"; // CF is the one kept from before
+                    args = new int[] {0, 1, 2, 3};
+                } else {
+                    method = (p.helper() == Helper.FLAGS_DEC ? "sub" : "add") + COND_SUFFIX[c];
+                    args = new int[] {0, 1, -1, 2};
+                }
+            }
+            default -> {
+                return false;
+            }
+        }
+        for (int i : args) {
+            if (i < 0) {
+                e.lconst(1);
+            } else if (i == 3 && method.startsWith("kept") && p.nested()[3] != null && pushCondition(2, p.nested()[3])) {
+                continue; // only CF of the flags before: condition B of the update before, in bit 0
             } else {
                 pushLazy(p, i);
             }
-            desc.append('J');
         }
-        desc.append(")J");
-        e.invoke(INVOKESTATIC, Type.getInternalName(fast.owner), fast.method, desc.toString());
-        return local();
+        e.invoke(INVOKESTATIC, FLAGS, method, desc);
+        if ((cc & 1) != 0) {
+            e.lconst(1);
+            e.insn(LXOR);
+        }
+        return true;
     }
 
     /** Pushes 1 (int) if handle {@code h} is non-zero and branches to {@code ifZero} otherwise. */
@@ -472,26 +592,125 @@ final class JitOps implements Ops, Opcodes {
         jumpTarget = target;
     }
 
+    /** ES, CS, SS, DS: no base in 64-bit mode, so the region's page locals can serve them. */
+    private static final int FLAT_SEGMENTS = 4;
+
+    /**
+     * Leaves the page offset (int) of {@code L_TADDR} on the stack if it is in the page {@code pageSlot}
+     * names and the access stays in it; else jumps to {@code miss} (empty stack) or, when it crosses
+     * the page end, to {@code missOff} (the offset on the stack).
+     */
+    private void pageHit(int pageSlot, int size, Label miss, Label missOff) {
+        e.var(LLOAD, L_TADDR);
+        e.iconst(12);
+        e.insn(LUSHR);
+        e.var(LLOAD, pageSlot);
+        e.insn(LCMP);
+        e.jump(IFNE, miss);
+        e.var(LLOAD, L_TADDR);
+        e.insn(L2I);
+        e.iconst(0xFFF);
+        e.insn(IAND);
+        if (size > 8) {
+            e.insn(DUP);
+            e.iconst(4096 - size / 8);
+            e.jump(IF_ICMPGT, missOff);
+        }
+    }
+
     @Override
     public int load(int seg, int addr, int size) {
         faultPoint();
+        if (seg >= FLAT_SEGMENTS) {
+            e.var(ALOAD, L_CTX);
+            e.iconst(seg);
+            push(addr);
+            e.iconst(size);
+            e.invoke(INVOKESTATIC, RUNTIME, "read", "(L" + CTX + ";IJI)J");
+            return local();
+        }
+        push(addr);
+        e.var(LSTORE, L_TADDR);
+        Label miss = new Label();
+        Label missPop = new Label();
+        Label done = new Label();
+        pageHit(L_RPAGE, size, miss, missPop);
+        e.var(ALOAD, L_RFRAME);
+        e.insn(SWAP);
+        e.invoke(INVOKESTATIC, RUNTIME, "get" + size, "([BI)J");
+        e.jump(GOTO, done);
+        if (size > 8) {
+            e.label(missPop);
+            e.insn(POP);
+        }
+        e.label(miss);
         e.var(ALOAD, L_CTX);
         e.iconst(seg);
-        push(addr);
+        e.var(LLOAD, L_TADDR);
         e.iconst(size);
         e.invoke(INVOKESTATIC, RUNTIME, "read", "(L" + CTX + ";IJI)J");
+        keepPage(L_RPAGE, L_RFRAME);
+        e.label(done);
         return local();
+    }
+
+    /** After a call into {@link JitRuntime}: the page it reports becomes the region's. */
+    private void keepPage(int pageSlot, int frameSlot) {
+        e.var(ALOAD, L_CTX);
+        e.field(GETFIELD, CTX, "lastPage", "J");
+        e.var(LSTORE, pageSlot);
+        e.var(ALOAD, L_CTX);
+        e.field(GETFIELD, CTX, "lastFrame", "[B");
+        e.var(ASTORE, frameSlot);
     }
 
     @Override
     public void store(int seg, int addr, int size, int v) {
         faultPoint();
+        force(addr);
+        force(v);
+        if (seg >= FLAT_SEGMENTS) {
+            e.var(ALOAD, L_CTX);
+            e.iconst(seg);
+            push(addr);
+            e.iconst(size);
+            push(v);
+            e.invoke(INVOKESTATIC, RUNTIME, "write", "(L" + CTX + ";IJIJ)V");
+            codeWritten();
+            return;
+        }
+        push(addr);
+        e.var(LSTORE, L_TADDR);
+        Label miss = new Label();
+        Label missPop = new Label();
+        Label done = new Label();
+        pageHit(L_WPAGE, size, miss, missPop);
+        e.var(ALOAD, L_WFRAME);
+        e.insn(SWAP);
+        push(v);
+        e.invoke(INVOKESTATIC, RUNTIME, "put" + size, "([BIJ)V");
+        e.jump(GOTO, done);
+        if (size > 8) {
+            e.label(missPop);
+            e.insn(POP);
+        }
+        e.label(miss);
         e.var(ALOAD, L_CTX);
         e.iconst(seg);
-        push(addr);
+        e.var(LLOAD, L_TADDR);
         e.iconst(size);
         push(v);
         e.invoke(INVOKESTATIC, RUNTIME, "write", "(L" + CTX + ";IJIJ)V");
+        keepPage(L_WPAGE, L_WFRAME);
+        codeWritten();
+        e.label(done);
+    }
+
+    /** Only a store through {@link JitRuntime#write} can hit code (the page locals never hold a watched frame). */
+    private void codeWritten() {
+        e.var(ALOAD, L_CTX);
+        e.field(GETFIELD, CTX, "codeWritten", "Z");
+        e.var(ISTORE, L_CW);
     }
 
     @Override

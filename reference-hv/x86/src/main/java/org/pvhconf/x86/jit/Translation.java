@@ -1,19 +1,19 @@
 package org.pvhconf.x86.jit;
 
-/** One translated block and what the engine needs around it: where it came from, its exits and their links. */
+/** One entry into a translated {@link Region}, and what the engine needs around it: where it came from, its exits' links. */
 final class Translation {
     /** The cache key: guest-physical address of the first instruction and the CPU mode. */
     final long key;
-    /** Linear RIP it was translated at, its guest frame, and its bytes (checked against the frame before reuse). */
+    /** Linear RIP it was translated at, and its trace in the region. */
     final long rip;
+    final int entry;
+    final Region region;
+    /** Instructions of its trace: the budget an entry needs. */
+    final int length;
     final long gfn;
-    /** The page bytes from offset {@link #bytesAt} that its instructions came from. */
     final int bytesAt;
     final byte[] bytes;
-    /** RIP of each instruction (the precise-fault table) and the instruction count. */
     final long[] rips;
-    final int length;
-    /** Constant target of each exit, or -1 for a computed one. */
     final long[] exitTarget;
     final Block block;
 
@@ -24,17 +24,19 @@ final class Translation {
     long verifiedEpoch;
     final int mode;
 
-    Translation(long key, int mode, long rip, long gfn, int bytesAt, byte[] bytes, long[] rips, long[] exitTarget, Block block) {
+    Translation(long key, int mode, Region region, int entry) {
         this.key = key;
         this.mode = mode;
-        this.rip = rip;
-        this.gfn = gfn;
-        this.bytesAt = bytesAt;
-        this.bytes = bytes;
-        this.rips = rips;
-        this.length = rips.length;
-        this.exitTarget = exitTarget;
-        this.block = block;
+        this.region = region;
+        this.entry = entry;
+        this.rip = region.heads[entry];
+        this.length = region.lengths[entry];
+        this.gfn = region.gfn;
+        this.bytesAt = region.bytesAt;
+        this.bytes = region.bytes;
+        this.rips = region.rips;
+        this.exitTarget = region.exitTarget;
+        this.block = region.block;
         this.link = new Translation[exitTarget.length];
         this.linkGen = new long[exitTarget.length];
     }

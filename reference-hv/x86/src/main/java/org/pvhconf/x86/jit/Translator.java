@@ -1,9 +1,14 @@
 package org.pvhconf.x86.jit;
 
 import java.lang.invoke.MethodHandles;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
@@ -15,30 +20,48 @@ import org.pvhconf.x86.decode.DecodedInsn;
 import org.pvhconf.x86.decode.Decoder;
 import org.pvhconf.x86.fault.Fault;
 import org.pvhconf.x86.isa.OpKind;
-import org.pvhconf.x86.isa.RFlags;
 import org.pvhconf.x86.sem.Semantics;
 
 /**
- * Guest code to a hidden class: decodes a basic block inside one guest page, dry-runs each
- * definition ({@link ProbeOps}) to decide whether it compiles, and drives the definitions through
- * {@link JitOps} to emit one {@code run} method.
+ * Guest code to a hidden class: a <em>region</em> of traces in one guest page, compiled into one
+ * {@code run} method whose traces jump to each other directly (QEMU chains its blocks; here the
+ * chained blocks share one JVM method, so guest registers stay in JVM locals across the chain).
  *
- * <h2>What a block compiles</h2>
- * Instructions whose definitions use only pure ops, loads, stores, pure helpers and conditional
- * raises. A block ends after the first jump, before an instruction that calls a system helper or
- * always raises (the interpreter runs those), before one that crosses the page end, and at
- * {@link #MAX_INSNS} instructions. A branch back to the block's own start becomes a JVM loop.
+ * <h2>Traces</h2>
+ * A trace decodes from its head inside one guest page, dry-runs each definition ({@link ProbeOps})
+ * to decide whether it compiles, and goes on along the fall-through of conditional branches (the
+ * taken side is a side exit); a direct jump or call ends it (the target is another trace). It compiles instructions
+ * whose definitions use only pure ops, loads, stores, pure helpers and conditional raises; it ends
+ * after a jump it cannot follow, before an instruction that calls a system helper or always raises
+ * (the interpreter runs those), before one that crosses the page end, and at {@link #MAX_INSNS}.
+ *
+ * <h2>Regions</h2>
+ * From the hot head, the region takes every trace its traces can reach by a constant edge in the
+ * page (both sides of branches, the instruction after each call) and no translation holds yet, breadth first, up to
+ * {@link #MAX_REGION_INSNS} instructions and HotSpot's compile limit. An edge to a trace of the
+ * region is a JVM {@code goto} after a budget check (the next trace runs only if the budget covers
+ * all of it: the engine's rule for entering a translation); a computed edge (RET, indirect JMP)
+ * looks its target up among the heads after calls; any other edge leaves the region. Flags cross
+ * an edge as the operands of their last update ({@link JitOps#edgeFlags}).
  *
  * <h2>Precise state</h2>
- * Guest registers live in locals; each exit writes back the ones the block writes. The body is one
+ * Guest registers live in locals; each exit writes back the ones the region writes. The body is one
  * try range: a fault or VM exit rethrown from it writes the locals back first (by the {@code Ops}
  * order nothing of the faulting instruction has been written yet) and names the instruction in
  * {@link JitContext#faultIndex}.
  */
 final class Translator implements Opcodes {
     static final int MAX_INSNS = 32;
-    /** HotSpot does not compile methods over 8000 bytes of bytecode (HugeMethodLimit). */
+    /** Instructions per region. */
+    static final int MAX_REGION_INSNS = 96;
+    /** Per trace: an estimate that keeps one trace well under HotSpot's limit. */
     private static final int MAX_CODE = 5500;
+    /**
+     * Bytecode per region. HotSpot compiles no method over 8000 bytes (HugeMethodLimit), and C2 stops
+     * inlining once a compilation holds 8000 bytes of bytecode (DesiredMethodLimit): a region leaves
+     * room for the helpers it calls (flag conditions, frame accesses) to be inlined.
+     */
+    static final int CODE_LIMIT = 3000;
     private static final String BLOCK = Type.getInternalName(Block.class);
     private static final String CTX = JitOps.CTX;
     private static final String CPU = Type.getInternalName(Cpu.class);
@@ -60,29 +83,91 @@ final class Translator implements Opcodes {
     private Translator() {
     }
 
-    /** A decoded instruction that the block will compile, with what the dry run saw. */
-    private record Insn(DecodedInsn d, long rip, int regs, int regsWritten, boolean flags, boolean flagsWritten,
-            boolean jumps, boolean stores, boolean flagsRead, long flagsMask, boolean faults) {
+    /** A decoded instruction that a trace will compile, with what the dry run saw. */
+    private record Insn(DecodedInsn d, long rip, int regs, int regsWritten, boolean flagsWritten, boolean stores,
+            boolean flagsRead, boolean faults, boolean jumps, long flagsMask) {
     }
 
     /**
-     * Translates the block at linear {@code rip}, whose page is {@code frame} (guest frame {@code gfn}).
-     * Returns null when its first instruction is not one the JIT compiles.
+     * A trace and the heads its constant edges lead to (in the page). {@code flagsDead}: it writes
+     * every arithmetic flag before anything can read, fault or leave, so an edge to it need not
+     * bring the flags along (the code that leaves on the budget still does).
      */
-    static Translation translate(long key, int mode, long rip, long gfn, byte[] frame) {
-        List<Insn> insns = scan(rip, frame);
-        if (insns.isEmpty()) {
-            return null;
+    private record Trace(long head, List<Insn> insns, List<Long> successors, boolean flagsDead) {
+    }
+
+    /**
+     * Translates the region whose first trace starts at linear {@code rip}, in page {@code frame}
+     * (guest frame {@code gfn}). Returns null when the first instruction is not one the JIT compiles.
+     */
+    static Region translate(long rip, long gfn, byte[] frame, java.util.function.LongPredicate known) {
+        Set<Long> returnSites = new HashSet<>();
+        List<Trace> traces = new ArrayList<>();
+        Set<Long> seen = new HashSet<>();
+        ArrayDeque<Long> work = new ArrayDeque<>(List.of(rip));
+        int total = 0;
+        while (!work.isEmpty()) {
+            long h = work.poll();
+            if (!seen.add(h) || h != rip && known.test(h)) {
+                continue; // an edge to code translated before leaves the region and is linked there
+            }
+            Trace t = scan(h, frame, returnSites);
+            if (t.insns.isEmpty()) {
+                if (h == rip) {
+                    return null;
+                }
+                continue;
+            }
+            if (total + t.insns.size() > MAX_REGION_INSNS) {
+                continue;
+            }
+            traces.add(t);
+            total += t.insns.size();
+            work.addAll(t.successors);
         }
+        for (int count = traces.size();; count = Math.max(1, count / 2)) {
+            Region r = emit(rip, gfn, frame, traces.subList(0, count), returnSites, count == 1);
+            if (r != null) {
+                translated++;
+                return r;
+            }
+        }
+    }
+
+    /** System property: a directory to write each region's class file to, for {@code javap -c -p} (see README, "JIT"). */
+    static final String DUMP_PROPERTY = "pvhconf.jit.dump";
+    private static final String DUMP = System.getProperty(DUMP_PROPERTY);
+
+    private static void dump(long rip, byte[] classBytes) {
+        if (DUMP != null) {
+            try {
+                java.nio.file.Path dir = java.nio.file.Path.of(DUMP);
+                java.nio.file.Files.createDirectories(dir);
+                java.nio.file.Files.write(dir.resolve("Tb_" + Long.toHexString(rip) + "_" + translated + ".class"), classBytes);
+            } catch (java.io.IOException ex) {
+                throw new java.io.UncheckedIOException("cannot dump the region at " + Long.toHexString(rip), ex);
+            }
+        }
+    }
+
+    /** Compiles {@code traces}; null if the method would be too big for HotSpot (unless {@code anyway}). */
+    private static Region emit(long rip, long gfn, byte[] frame, List<Trace> traces, Set<Long> returnSites,
+            boolean anyway) {
         int regs = 0;
         int written = 0;
-        boolean flags = false;
         boolean flagsWritten = false;
-        for (Insn i : insns) {
-            regs |= i.regs;
-            written |= i.regsWritten;
-            flags |= i.flags;
-            flagsWritten |= i.flagsWritten;
+        int lo = 4096;
+        int hi = 0;
+        int count = 0;
+        for (Trace t : traces) {
+            for (Insn i : t.insns) {
+                regs |= i.regs;
+                written |= i.regsWritten;
+                flagsWritten |= i.flagsWritten;
+                lo = Math.min(lo, (int) (i.rip & 0xFFF));
+                hi = Math.max(hi, (int) (i.rip & 0xFFF) + i.d.length);
+                count++;
+            }
         }
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
             @Override
@@ -101,43 +186,52 @@ final class Translator implements Opcodes {
         init.visitEnd();
         MethodVisitor mv = cv.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", "(L" + CTX + ";)I", null, null);
         mv.visitCode();
-        Body b = new Body(new Emitter(mv), insns, rip, written, flagsWritten);
-        b.emit(regs, flags);
-        insns = insns.subList(0, b.emitted);
+        Body b = new Body(new Emitter(mv), traces, rip & ~0xFFFL, written, flagsWritten, returnSites);
+        Label end = new Label();
+        b.emit(regs);
+        mv.visitLabel(end);
+        if (end.getOffset() > CODE_LIMIT && !anyway) {
+            return null;
+        }
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         cv.visitEnd();
         Block block;
         try {
             byte[] classBytes = cw.toByteArray();
+            dump(rip, classBytes);
             Class<?> c = LOOKUP.defineHiddenClass(classBytes, true).lookupClass();
             block = (Block) c.getConstructor().newInstance();
         } catch (ReflectiveOperationException ex) {
-            throw new IllegalStateException("cannot define the block at " + Long.toHexString(rip), ex);
+            throw new IllegalStateException("cannot define the region at " + Long.toHexString(rip), ex);
         }
-        translated++;
-        int lo = 4096;
-        int hi = 0;
-        for (Insn i : insns) {
-            lo = Math.min(lo, (int) (i.rip & 0xFFF));
-            hi = Math.max(hi, (int) (i.rip & 0xFFF) + i.d.length);
-        }
-        long[] rips = new long[insns.size()];
-        for (int i = 0; i < rips.length; i++) {
-            rips[i] = insns.get(i).rip;
+        long[] heads = new long[traces.size()];
+        int[] lengths = new int[traces.size()];
+        long[] rips = new long[count];
+        int g = 0;
+        for (int i = 0; i < heads.length; i++) {
+            Trace t = traces.get(i);
+            heads[i] = t.head;
+            lengths[i] = t.insns.size();
+            for (Insn in : t.insns) {
+                rips[g++] = in.rip;
+            }
         }
         long[] exits = new long[b.exits.size()];
         for (int i = 0; i < exits.length; i++) {
             exits[i] = b.exits.get(i);
         }
-        return new Translation(key, mode, rip, gfn, lo, Arrays.copyOfRange(frame, lo, hi), rips, exits, block);
+        return new Region(block, heads, lengths, rips, exits, gfn, lo, Arrays.copyOfRange(frame, lo, hi));
     }
 
-    private static List<Insn> scan(long rip, byte[] frame) {
+    /** The trace at {@code rip}; the return site of each call it makes goes into {@code returnSites}. */
+    private static Trace scan(long rip, byte[] frame, Set<Long> returnSites) {
         List<Insn> out = new ArrayList<>();
+        List<Long> succ = new ArrayList<>();
         ProbeOps probe = new ProbeOps();
         long pc = rip;
         int approx = 0;
+        boolean ended = false; // the last instruction's successors are in succ already
         while (out.size() < MAX_INSNS && approx < MAX_CODE && (pc ^ rip) >>> 12 == 0) {
             int off = (int) (pc & 0xFFF);
             DecodedInsn d;
@@ -164,60 +258,93 @@ final class Translator implements Opcodes {
             if (probe.sys || probe.raises) {
                 break;
             }
-            out.add(new Insn(d, pc, probe.regs, probe.regsWritten, probe.flags, probe.flagsWritten, probe.jumps,
-                    probe.stores, probe.flagsRead, probe.flagsMask, probe.faults));
+            out.add(new Insn(d, pc, probe.regs, probe.regsWritten, probe.flagsWritten, probe.stores, probe.flagsRead,
+                    probe.faults, probe.jumps, probe.flagsMask));
             approx += 120 + 40 * Integer.bitCount(probe.regs);
             pc += d.length;
             if (probe.jumps) {
-                // A trace goes on through direct jumps and calls, and along the fall-through of a
-                // conditional branch (its taken side becomes a side exit), within the page.
-                if (d.operandIndex(OpKind.REL) < 0 || out.size() >= MAX_INSNS - 4) {
+                ended = true;
+                if (d.operandIndex(OpKind.REL) < 0) {
+                    break; // computed: its targets are looked up at run time
+                }
+                long taken = pc + d.imm;
+                boolean call = probe.stores; // a relative jump that stores is CALL: its return comes back here
+                if (call) {
+                    returnSites.add(pc);
+                    succ.add(pc);
+                }
+                if (probe.conditional) {
+                    succ.add(taken); // the side exit
+                }
+                // A trace goes on along the fall-through of a conditional branch, within the page; it
+                // ends at a direct jump or call (its target is another trace of the region: following
+                // it would copy code, unrolling every loop and recursion into the trace).
+                long next = probe.conditional ? pc : taken;
+                if (!probe.conditional || out.size() >= MAX_INSNS - 4 || (next ^ rip) >>> 12 != 0 || taken == rip) {
+                    succ.add(next);
                     break;
                 }
-                long next = probe.conditional ? pc : pc + d.imm;
-                if ((next ^ rip) >>> 12 != 0 || next == rip || pc + d.imm == rip) {
-                    break; // a branch back to the start stays the block's last: it becomes a JVM loop
-                }
                 pc = next;
+                ended = false;
             }
         }
-        return out;
+        if (!ended) {
+            succ.add(pc);
+        }
+        succ.removeIf(s -> (s ^ rip) >>> 12 != 0);
+        return new Trace(rip, out, succ, flagsDead(out));
     }
 
-    /** The method body of one block. */
+    private static boolean flagsDead(List<Insn> insns) {
+        for (Insn in : insns) {
+            if (in.flagsRead || in.faults || in.jumps || in.stores) {
+                return false;
+            }
+            if ((in.flagsMask & org.pvhconf.x86.isa.RFlags.ARITH) == org.pvhconf.x86.isa.RFlags.ARITH) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The method body of one region. */
     private static final class Body {
         final Emitter e;
-        final List<Insn> insns;
-        final long start;
+        final List<Trace> traces;
+        final long pageBase;
         final int written;
         final boolean flagsWritten;
+        final Map<Long, Integer> headIndex = new HashMap<>();
+        final Label[] heads;
+        final Label[] budgetExit;
+        /** Heads a computed edge looks up: those after a call (RET), or all of them in a small region. */
+        final int[] lookupHeads;
+        final Label stub = new Label();
+        final Label dispatch = new Label();
         final List<Long> exits = new ArrayList<>();
-        final Label loopHead = new Label();
-        /**
-         * The instruction that first writes every arithmetic flag, when nothing before it reads
-         * RFLAGS or jumps (-1 otherwise): a self-loop's back edge then leaves its pending flags
-         * unapplied and sets {@link JitOps#L_STALE}; exits and faults before this instruction apply
-         * them first (their operands' locals are not reassigned before it).
-         */
-        int overwrite = -1;
-        /** Code is being emitted before {@link #overwrite}'s flag write. */
-        boolean staleLive;
-        /** The pending updates the back edge left unapplied (set when the back edge is emitted). */
-        List<JitOps.Pending> backEdge = List.of();
-        final List<Label[]> fixups = new ArrayList<>();
         JitOps ops;
-        /** Instructions actually compiled (a trace is cut where a jump does not fall through). */
-        int emitted;
 
-        Body(Emitter e, List<Insn> insns, long start, int written, boolean flagsWritten) {
+        Body(Emitter e, List<Trace> traces, long pageBase, int written, boolean flagsWritten, Set<Long> returnSites) {
             this.e = e;
-            this.insns = insns;
-            this.start = start;
+            this.traces = traces;
+            this.pageBase = pageBase;
             this.written = written;
             this.flagsWritten = flagsWritten;
+            this.heads = new Label[traces.size()];
+            this.budgetExit = new Label[traces.size()];
+            List<Integer> lookup = new ArrayList<>();
+            for (int i = 0; i < heads.length; i++) {
+                heads[i] = new Label();
+                headIndex.put(traces.get(i).head, i);
+                if (traces.size() <= 8 || returnSites.contains(traces.get(i).head)) {
+                    lookup.add(i);
+                }
+            }
+            lookupHeads = lookup.stream().sorted((a, b) -> Long.compare(traces.get(a).head, traces.get(b).head))
+                    .mapToInt(Integer::intValue).toArray();
         }
 
-        void emit(int regs, boolean flags) {
+        void emit(int regs) {
             e.var(ALOAD, JitOps.L_CTX);
             e.field(GETFIELD, CTX, "cpu", "L" + CPU + ";");
             e.var(ASTORE, JitOps.L_CPU);
@@ -235,79 +362,32 @@ final class Translator implements Opcodes {
                     e.var(LSTORE, JitOps.regSlot(r));
                 }
             }
-            if (flags) {
-                e.var(ALOAD, JitOps.L_CPU);
-                e.field(GETFIELD, CPU, "rflags", "J");
-                e.var(LSTORE, JitOps.L_FLAGS);
-            }
+            e.var(ALOAD, JitOps.L_CPU);
+            e.field(GETFIELD, CPU, "rflags", "J");
+            e.var(LSTORE, JitOps.L_FLAGS);
             e.var(ALOAD, JitOps.L_CTX);
             e.field(GETFIELD, CTX, "left", "J");
             e.var(LSTORE, JitOps.L_LEFT);
             e.iconst(0);
             e.var(ISTORE, JitOps.L_ICOUNT);
             Label init = new Label();
-            Label body = new Label();
             e.jump(GOTO, init);
-            e.label(body);
+            e.label(dispatch);
+            e.var(ILOAD, JitOps.L_NEXT);
+            e.tableSwitch(0, heads[0], heads);
             Label tryStart = new Label();
             Label tryEnd = new Label();
             Label handler = new Label();
             e.label(tryStart);
-            e.label(loopHead);
-            JitOps ops = new JitOps(e);
-            this.ops = ops;
-            int n = insns.size();
-            emitted = n;
-            overwrite = overwriteIndex();
-            staleLive = overwrite >= 0;
-            for (int k = 0; k < n; k++) {
-                Insn in = insns.get(k);
-                ops.begin(in.d, in.rip, k);
-                Semantics.of(in.d.form).emit(in.d, ops);
-                if (k == overwrite) {
-                    staleLive = false;
-                    e.iconst(0);
-                    e.var(ISTORE, JitOps.L_STALE);
-                }
-                long next = in.rip + in.d.length;
-                int target = ops.jumpTarget;
-                if (in.stores) {
-                    // A store into translated code: leave before the next instruction runs.
-                    if (target >= 0) {
-                        ops.force(target);
-                    }
-                    Label cont = new Label();
-                    e.var(ALOAD, JitOps.L_CTX);
-                    e.field(GETFIELD, CTX, "codeWritten", "Z");
-                    e.jump(IFEQ, cont);
-                    if (target < 0) {
-                        exitConst(next, k + 1);
-                    } else {
-                        exitTo(ops, target, k + 1);
-                    }
-                    e.label(cont);
-                }
-                if (target >= 0 && k < n - 1 && fallsThrough(ops, target, insns.get(k + 1).rip, k + 1)) {
-                    continue;
-                }
-                if (target >= 0) {
-                    branch(ops, target, k + 1);
-                    emitted = k + 1;
-                    break;
-                } else if (k == n - 1) {
-                    exitConst(next, n);
-                }
+            ops = new JitOps(e);
+            int first = 0;
+            for (int i = 0; i < traces.size(); i++) {
+                emitTrace(i, first);
+                first += traces.get(i).insns.size();
             }
             e.label(tryEnd);
             e.tryCatch(tryStart, tryEnd, handler, "java/lang/RuntimeException");
             e.label(handler);
-            if (overwrite >= 0) {
-                Label fresh = new Label();
-                e.var(ILOAD, JitOps.L_STALE);
-                e.jump(IFEQ, fresh);
-                ops.materialize(backEdge);
-                e.label(fresh);
-            }
             if (!ops.pendingAtFault.isEmpty()) {
                 // Flags still pending at the faulting instruction are computed now, from their operands.
                 Label done = new Label();
@@ -332,30 +412,115 @@ final class Translator implements Opcodes {
             e.var(ALOAD, JitOps.L_CTX);
             e.var(LLOAD, JitOps.L_LEFT);
             e.var(ILOAD, JitOps.L_ICOUNT);
+            e.var(ILOAD, JitOps.L_BASE);
+            e.insn(ISUB);
             e.insn(I2L);
             e.insn(LSUB);
             e.field(PUTFIELD, CTX, "left", "J");
             e.insn(ATHROW);
-            // Block-lifetime locals start at 0, so that the verifier sees them assigned in the handler.
-            for (Label[] f : fixups) {
-                // An exit before the overwrite on a later pass: apply what the back edge left, then exit.
-                e.label(f[0]);
-                ops.materialize(backEdge);
-                e.iconst(0);
-                e.var(ISTORE, JitOps.L_STALE);
-                e.jump(GOTO, f[1]);
+            for (int i = 0; i < budgetExit.length; i++) {
+                if (budgetExit[i] != null) {
+                    e.label(budgetExit[i]);
+                    long head = traces.get(i).head;
+                    e.lconst(head);
+                    e.var(LSTORE, JitOps.L_XRIP);
+                    e.iconst(exitNumber(head));
+                    e.var(ISTORE, JitOps.L_XNO);
+                    e.jump(GOTO, stub);
+                }
             }
+            // Every exit: the carried flags into RFLAGS, the registers back, RIP and the budget left.
+            e.label(stub);
+            if (flagsWritten) {
+                ops.materialize(List.of(JitOps.CARRIED));
+            }
+            spill();
+            e.var(ALOAD, JitOps.L_CPU);
+            e.var(LLOAD, JitOps.L_XRIP);
+            e.field(PUTFIELD, CPU, "rip", "J");
+            e.var(ALOAD, JitOps.L_CTX);
+            e.var(LLOAD, JitOps.L_LEFT);
+            e.field(PUTFIELD, CTX, "left", "J");
+            e.var(ILOAD, JitOps.L_XNO);
+            e.insn(IRETURN);
+            // Region-lifetime locals start defined, so that the verifier sees them assigned everywhere.
             e.label(init);
-            e.iconst(0);
-            e.var(ISTORE, JitOps.L_STALE);
             for (int s = JitOps.L_LAZY0; s < ops.lazyEnd(); s += 2) {
                 e.lconst(0);
                 e.var(LSTORE, s);
             }
-            e.jump(GOTO, body);
+            for (int s : new int[] {JitOps.L_CC0, JitOps.L_CC0 + 2, JitOps.L_CC0 + 4, JitOps.L_CC0 + 6, JitOps.L_TADDR,
+                    JitOps.L_XRIP}) {
+                e.lconst(0);
+                e.var(LSTORE, s);
+            }
+            e.lconst(-1);
+            e.var(LSTORE, JitOps.L_RPAGE);
+            e.lconst(-1);
+            e.var(LSTORE, JitOps.L_WPAGE);
+            e.insn(ACONST_NULL);
+            e.var(ASTORE, JitOps.L_RFRAME);
+            e.insn(ACONST_NULL);
+            e.var(ASTORE, JitOps.L_WFRAME);
+            for (int s : new int[] {JitOps.L_CCOP, JitOps.L_BASE, JitOps.L_XNO, JitOps.L_CW, JitOps.L_NEXT}) {
+                e.iconst(0);
+                e.var(ISTORE, s);
+            }
+            e.var(ALOAD, JitOps.L_CTX);
+            e.field(GETFIELD, CTX, "entry", "I");
+            e.var(ISTORE, JitOps.L_NEXT);
+            e.jump(GOTO, dispatch);
         }
 
-        /** Writes back the registers and flags the block changes. */
+        private int exitNumber(long constTarget) {
+            exits.add(constTarget);
+            return exits.size() - 1;
+        }
+
+        private void emitTrace(int ti, int first) {
+            Trace t = traces.get(ti);
+            List<Insn> insns = t.insns;
+            e.label(heads[ti]);
+            e.iconst(first);
+            e.var(ISTORE, JitOps.L_BASE);
+            ops.startTrace();
+            int n = insns.size();
+            for (int k = 0; k < n; k++) {
+                Insn in = insns.get(k);
+                ops.begin(in.d, in.rip, first + k);
+                Semantics.of(in.d.form).emit(in.d, ops);
+                long next = in.rip + in.d.length;
+                int target = ops.jumpTarget;
+                if (in.stores) {
+                    // A store into translated code: leave the region before the next instruction runs.
+                    if (target >= 0) {
+                        ops.force(target);
+                    }
+                    Label cont = new Label();
+                    e.var(ILOAD, JitOps.L_CW);
+                    e.jump(IFEQ, cont);
+                    if (target < 0 || ops.isConst(target)) {
+                        long to = target < 0 ? next : ops.constValue(target);
+                        leave(() -> e.lconst(to), k + 1, to);
+                    } else {
+                        int h = target;
+                        leave(() -> ops.push(h), k + 1, -1);
+                    }
+                    e.label(cont);
+                }
+                if (target >= 0 && k < n - 1 && fallsThrough(target, insns.get(k + 1).rip, k + 1)) {
+                    continue;
+                }
+                if (target >= 0) {
+                    branch(target, k + 1);
+                    break;
+                } else if (k == n - 1) {
+                    edge(next, n);
+                }
+            }
+        }
+
+        /** Writes back the registers and flags the region changes. */
         private void spill() {
             for (int r = 0; r < 16; r++) {
                 if ((written & 1 << r) != 0) {
@@ -377,7 +542,7 @@ final class Translator implements Opcodes {
          * leaving by a side exit on the other side of a two-way branch. False when the target is not
          * known to be the next instruction (the trace then ends here).
          */
-        private boolean fallsThrough(JitOps ops, int target, long nextRip, int done) {
+        private boolean fallsThrough(int target, long nextRip, int done) {
             if (ops.isConst(target)) {
                 return ops.constValue(target) == nextRip;
             }
@@ -395,116 +560,119 @@ final class Translator implements Opcodes {
             e.insn(LCMP);
             // cond != 0 selects t: leave when the condition picks the side that is not traced
             e.jump(t == nextRip ? IFNE : IFEQ, stay);
-            exitConst(t == nextRip ? f : t, done);
+            edge(t == nextRip ? f : t, done);
             e.label(stay);
             return true;
         }
 
-        /** The last instruction jumped to {@code target}. */
-        private void branch(JitOps ops, int target, int done) {
+        /** The last instruction of a trace jumped to {@code target}. */
+        private void branch(int target, int done) {
             if (ops.isConst(target)) {
-                constBranch(ops.constValue(target), done);
+                edge(ops.constValue(target), done);
             } else if (ops.isTwo(target)) {
                 Label no = new Label();
                 ops.branchIfZero(ops.twoCond(target), no);
-                constBranch(ops.twoTrue(target), done);
+                edge(ops.twoTrue(target), done);
                 e.label(no);
-                constBranch(ops.twoFalse(target), done);
+                edge(ops.twoFalse(target), done);
             } else {
-                exitTo(ops, target, done);
+                computedEdge(target, done);
             }
         }
 
-        private void constBranch(long target, int done) {
-            if (target != start || done != insns.size()) {
-                exitConst(target, done);
-                return;
-            }
-            // A self-loop: one more pass if the budget allows it. The loop head expects no pending flags,
-            // unless the loop overwrites them before reading them ({@link #overwrite}): then they stay
-            // unapplied, L_STALE says so, and the budget exit below applies them as any exit does.
-            boolean leave = overwrite >= 0 && arithOnly(ops.pendingFlags());
-            if (leave) {
-                backEdge = List.copyOf(ops.pendingFlags());
-            } else {
-                ops.materialize(ops.pendingFlags());
-            }
-            Label out = new Label();
-            e.var(LLOAD, JitOps.L_LEFT);
-            e.lconst(done);
-            e.insn(LSUB);
-            e.insn(DUP2);
-            e.var(LSTORE, JitOps.L_LEFT);
-            e.lconst(done);
-            e.insn(LCMP);
-            e.jump(IFLT, out);
-            if (leave) {
-                e.iconst(1);
-                e.var(ISTORE, JitOps.L_STALE);
-            }
-            e.jump(GOTO, loopHead);
-            e.label(out);
-            exit(() -> e.lconst(target), 0, target);
-        }
-
-        private static boolean arithOnly(List<JitOps.Pending> pending) {
-            for (JitOps.Pending p : pending) {
-                if ((p.mask() & ~RFlags.ARITH) != 0) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        /** See {@link #overwrite}. */
-        private int overwriteIndex() {
-            for (int k = 0; k < insns.size(); k++) {
-                Insn in = insns.get(k);
-                if (in.flagsRead || in.jumps) {
-                    return -1;
-                }
-                if ((in.flagsMask & RFlags.ARITH) == RFlags.ARITH) {
-                    return k;
-                }
-            }
-            return -1;
-        }
-
-        private void exitConst(long target, int done) {
-            exit(() -> e.lconst(target), done, target);
-        }
-
-        private void exitTo(JitOps ops, int target, int done) {
-            if (ops.isConst(target)) {
-                exitConst(ops.constValue(target), done);
-            } else {
-                exit(() -> ops.push(target), done, -1);
-            }
-        }
-
-        private void exit(Runnable pushTarget, int done, long constTarget) {
-            if (staleLive) {
-                Label[] f = {new Label(), new Label()};
-                fixups.add(f);
-                e.var(ILOAD, JitOps.L_STALE);
-                e.jump(IFNE, f[0]);
-                e.label(f[1]);
-            }
-            ops.materialize(ops.pendingFlags());
-            spill();
-            e.var(ALOAD, JitOps.L_CPU);
-            pushTarget.run();
-            e.field(PUTFIELD, CPU, "rip", "J");
-            e.var(ALOAD, JitOps.L_CTX);
-            e.var(LLOAD, JitOps.L_LEFT);
+        /** Budget: {@code done} instructions of the current trace retired. */
+        private void retire(int done) {
             if (done != 0) {
+                e.var(LLOAD, JitOps.L_LEFT);
                 e.lconst(done);
                 e.insn(LSUB);
+                e.var(LSTORE, JitOps.L_LEFT);
             }
-            e.field(PUTFIELD, CTX, "left", "J");
-            e.iconst(exits.size());
-            exits.add(constTarget);
-            e.insn(IRETURN);
+        }
+
+        /** An edge to a constant target: to its trace if the region has it and the budget covers it, else out. */
+        private void edge(long target, int done) {
+            Integer h = headIndex.get(target);
+            if (h == null) {
+                leave(() -> e.lconst(target), done, target);
+                return;
+            }
+            Trace t = traces.get(h);
+            if (!t.flagsDead) {
+                ops.edgeFlags();
+            }
+            retire(done);
+            if (budgetExit[h] == null) {
+                budgetExit[h] = new Label();
+            }
+            e.var(LLOAD, JitOps.L_LEFT);
+            e.lconst(t.insns.size());
+            e.insn(LCMP);
+            if (!t.flagsDead) {
+                e.jump(IFLT, budgetExit[h]);
+            } else {
+                Label enter = new Label();
+                e.jump(IFGE, enter);
+                ops.edgeFlags(); // leaving after all: the flags go out with it
+                e.jump(GOTO, budgetExit[h]);
+                e.label(enter);
+            }
+            jumpTo(h);
+        }
+
+        private void jumpTo(int h) {
+            e.jump(GOTO, heads[h]);
+        }
+
+        /** RET or an indirect jump: a head of the region by its page offset, else out. */
+        private void computedEdge(int target, int done) {
+            ops.edgeFlags();
+            ops.push(target);
+            e.var(LSTORE, JitOps.L_XRIP);
+            retire(done);
+            Label out = new Label();
+            if (lookupHeads.length > 0) {
+                e.var(LLOAD, JitOps.L_XRIP);
+                e.iconst(12);
+                e.insn(LUSHR);
+                e.lconst(pageBase >>> 12);
+                e.insn(LCMP);
+                e.jump(IFNE, out);
+                int[] keys = new int[lookupHeads.length];
+                Label[] cases = new Label[keys.length];
+                for (int i = 0; i < keys.length; i++) {
+                    keys[i] = (int) (traces.get(lookupHeads[i]).head & 0xFFF);
+                    cases[i] = new Label();
+                }
+                e.var(LLOAD, JitOps.L_XRIP);
+                e.insn(L2I);
+                e.iconst(0xFFF);
+                e.insn(IAND);
+                e.lookupSwitch(out, keys, cases);
+                for (int i = 0; i < keys.length; i++) {
+                    e.label(cases[i]);
+                    e.var(LLOAD, JitOps.L_LEFT);
+                    e.lconst(traces.get(lookupHeads[i]).insns.size());
+                    e.insn(LCMP);
+                    e.jump(IFLT, out);
+                    jumpTo(lookupHeads[i]);
+                }
+            }
+            e.label(out);
+            e.iconst(exitNumber(-1));
+            e.var(ISTORE, JitOps.L_XNO);
+            e.jump(GOTO, stub);
+        }
+
+        /** Leaves the region: the engine continues at the target. */
+        private void leave(Runnable pushTarget, int done, long constTarget) {
+            ops.edgeFlags();
+            pushTarget.run();
+            e.var(LSTORE, JitOps.L_XRIP);
+            retire(done);
+            e.iconst(exitNumber(constTarget));
+            e.var(ISTORE, JitOps.L_XNO);
+            e.jump(GOTO, stub);
         }
     }
 }

@@ -48,6 +48,11 @@ public final class Env {
         return cpu.cpl() == 3;
     }
 
+    /** Data accesses are alignment-checked now (CPL 3, CR0.AM, RFLAGS.AC): a cached page must not skip #AC. */
+    public boolean alignmentChecked() {
+        return user() && (cpu.rflags & RFlags.AC) != 0 && (cpu.cr0 & (1L << 18)) != 0;
+    }
+
     /**
      * The linear address of {@code addr} in segment {@code seg}. In 64-bit mode only FS and GS have a
      * base and no limit is checked (SDM Vol. 3 §3.2.4); a non-canonical address is #SS(0) for the

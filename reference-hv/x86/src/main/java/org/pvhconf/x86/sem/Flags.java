@@ -273,49 +273,42 @@ public final class Flags {
 
     /** {@code cond(cc, sub(size, a, b, res))}. */
     public static long condSub(long cc, long size, long a, long b, long res) {
-        long m = mask(size);
-        a &= m;
-        b &= m;
-        res &= m;
         return cc(cc, switch ((int) (cc >> 1)) {
-            case 0 -> msb(size, (a ^ b) & (a ^ res)) != 0;
-            case 1 -> Long.compareUnsigned(a, b) < 0;
-            case 2 -> res == 0;
-            case 3 -> Long.compareUnsigned(a, b) < 0 || res == 0;
-            case 4 -> msb(size, res) != 0;
-            case 5 -> parity(res);
-            case 6 -> msb(size, res ^ (a ^ b) & (a ^ res)) != 0;
-            default -> res == 0 || msb(size, res ^ (a ^ b) & (a ^ res)) != 0;
-        });
+            case 0 -> subO(size, a, b, res);
+            case 1 -> subB(size, a, b, res);
+            case 2 -> subZ(size, a, b, res);
+            case 3 -> subBe(size, a, b, res);
+            case 4 -> subS(size, a, b, res);
+            case 5 -> subP(size, a, b, res);
+            case 6 -> subL(size, a, b, res);
+            default -> subLe(size, a, b, res);
+        } != 0);
     }
 
     /** {@code cond(cc, add(size, a, b, res))}. */
     public static long condAdd(long cc, long size, long a, long b, long res) {
-        long m = mask(size);
-        a &= m;
-        b &= m;
-        res &= m;
         return cc(cc, switch ((int) (cc >> 1)) {
-            case 0 -> msb(size, (a ^ res) & (b ^ res)) != 0;
-            case 1 -> Long.compareUnsigned(res, a) < 0;
-            case 2 -> res == 0;
-            case 3 -> Long.compareUnsigned(res, a) < 0 || res == 0;
-            case 4 -> msb(size, res) != 0;
-            case 5 -> parity(res);
-            case 6 -> msb(size, res ^ (a ^ res) & (b ^ res)) != 0;
-            default -> res == 0 || msb(size, res ^ (a ^ res) & (b ^ res)) != 0;
-        });
+            case 0 -> addO(size, a, b, res);
+            case 1 -> addB(size, a, b, res);
+            case 2 -> addZ(size, a, b, res);
+            case 3 -> addBe(size, a, b, res);
+            case 4 -> addS(size, a, b, res);
+            case 5 -> addP(size, a, b, res);
+            case 6 -> addL(size, a, b, res);
+            default -> addLe(size, a, b, res);
+        } != 0);
     }
 
     /** {@code cond(cc, logic(size, res))}: CF = OF = 0. */
     public static long condLogic(long cc, long size, long res) {
-        res &= mask(size);
         return cc(cc, switch ((int) (cc >> 1)) {
             case 0, 1 -> false;
-            case 2, 3 -> res == 0;
-            case 4, 6 -> msb(size, res) != 0;
-            case 5 -> parity(res);
-            default -> res == 0 || msb(size, res) != 0;
+            case 2 -> logicZ(size, res) != 0;
+            case 3 -> logicZ(size, res) != 0;
+            case 4 -> logicS(size, res) != 0;
+            case 5 -> logicP(size, res) != 0;
+            case 6 -> logicS(size, res) != 0;
+            default -> logicLe(size, res) != 0;
         });
     }
 
@@ -323,7 +316,7 @@ public final class Flags {
     public static long condInc(long cc, long size, long a, long res, long oldFlags) {
         int c = (int) (cc >> 1);
         if (c == 1 || c == 3) {
-            return cc(cc, (oldFlags & CF) != 0 || c == 3 && (res & mask(size)) == 0);
+            return cc(cc, (c == 1 ? keptB(size, a, res, oldFlags) : keptBe(size, a, res, oldFlags)) != 0);
         }
         return condAdd(cc, size, a, 1, res);
     }
@@ -332,8 +325,103 @@ public final class Flags {
     public static long condDec(long cc, long size, long a, long res, long oldFlags) {
         int c = (int) (cc >> 1);
         if (c == 1 || c == 3) {
-            return cc(cc, (oldFlags & CF) != 0 || c == 3 && (res & mask(size)) == 0);
+            return cc(cc, (c == 1 ? keptB(size, a, res, oldFlags) : keptBe(size, a, res, oldFlags)) != 0);
         }
         return condSub(cc, size, a, 1, res);
+    }
+
+    // ---- one condition (cc >> 1) of one operation, 1 or 0: small enough for HotSpot to inline
+    //      anywhere (the JIT calls them directly; the condX above are made of them) ----
+
+    public static long subO(long size, long a, long b, long res) {
+        return msb(size, (a ^ b) & (a ^ res));
+    }
+
+    public static long subB(long size, long a, long b, long res) {
+        long m = mask(size);
+        return Long.compareUnsigned(a & m, b & m) < 0 ? 1 : 0;
+    }
+
+    public static long subZ(long size, long a, long b, long res) {
+        return (res & mask(size)) == 0 ? 1 : 0;
+    }
+
+    public static long subBe(long size, long a, long b, long res) {
+        return subB(size, a, b, res) | subZ(size, a, b, res);
+    }
+
+    public static long subS(long size, long a, long b, long res) {
+        return msb(size, res);
+    }
+
+    public static long subP(long size, long a, long b, long res) {
+        return parity(res) ? 1 : 0;
+    }
+
+    /** SF != OF. */
+    public static long subL(long size, long a, long b, long res) {
+        return msb(size, res ^ (a ^ b) & (a ^ res));
+    }
+
+    public static long subLe(long size, long a, long b, long res) {
+        return subZ(size, a, b, res) | subL(size, a, b, res);
+    }
+
+    public static long addO(long size, long a, long b, long res) {
+        return msb(size, (a ^ res) & (b ^ res));
+    }
+
+    public static long addB(long size, long a, long b, long res) {
+        long m = mask(size);
+        return Long.compareUnsigned(res & m, a & m) < 0 ? 1 : 0;
+    }
+
+    public static long addZ(long size, long a, long b, long res) {
+        return (res & mask(size)) == 0 ? 1 : 0;
+    }
+
+    public static long addBe(long size, long a, long b, long res) {
+        return addB(size, a, b, res) | addZ(size, a, b, res);
+    }
+
+    public static long addS(long size, long a, long b, long res) {
+        return msb(size, res);
+    }
+
+    public static long addP(long size, long a, long b, long res) {
+        return parity(res) ? 1 : 0;
+    }
+
+    public static long addL(long size, long a, long b, long res) {
+        return msb(size, res ^ (a ^ res) & (b ^ res));
+    }
+
+    public static long addLe(long size, long a, long b, long res) {
+        return addZ(size, a, b, res) | addL(size, a, b, res);
+    }
+
+    public static long logicZ(long size, long res) {
+        return (res & mask(size)) == 0 ? 1 : 0;
+    }
+
+    public static long logicS(long size, long res) {
+        return msb(size, res);
+    }
+
+    public static long logicP(long size, long res) {
+        return parity(res) ? 1 : 0;
+    }
+
+    public static long logicLe(long size, long res) {
+        return logicZ(size, res) | logicS(size, res);
+    }
+
+    /** INC/DEC's B: the CF they keep. */
+    public static long keptB(long size, long a, long res, long oldFlags) {
+        return oldFlags & CF;
+    }
+
+    public static long keptBe(long size, long a, long res, long oldFlags) {
+        return oldFlags & CF | ((res & mask(size)) == 0 ? 1 : 0);
     }
 }

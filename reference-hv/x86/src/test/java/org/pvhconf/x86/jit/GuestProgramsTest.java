@@ -15,9 +15,10 @@ import org.pvhconf.x86.testing.Asm;
 import org.pvhconf.x86.testing.TestMachine;
 
 /**
- * The three guest programs of issue 4, each run on the interpreter and on the JIT (threshold 2, so
+ * The guest programs of issue 4, each run on the interpreter and on the JIT (threshold 2, so
  * the loops are translated early): self-modifying code, a fault in the middle of a translated block,
- * and external interrupts injected at budget boundaries. Each must give the architecturally expected
+ * external interrupts injected at budget boundaries, recursion chained inside a region, and flags
+ * carried across an edge into a fault. Each must give the architecturally expected
  * result on both engines, and the same state on both.
  */
 class GuestProgramsTest {
@@ -98,6 +99,89 @@ class GuestProgramsTest {
         assertArrayEquals(results[0], results[1]);
         assertEquals(pushedRip[0], pushedRip[1]);
         assertEquals(CODE + 15, pushedRip[0], "the pushed RIP is the faulting MOV's (after 5 + 2 + 4 + 4 bytes)");
+        assertTrue(jit.blocksRun > 0);
+    }
+
+    /**
+     * Recursive fib(20): CALL, RET, PUSH and POP across traces of one region. Both engines must agree,
+     * and the JIT must run it chained inside its region: the engine enters translations far less
+     * often than once per hundred instructions (it would enter one every six without chaining).
+     */
+    @Test
+    void recursiveCalls_runChainedInsideTheirRegion_onBothEngines() {
+        assumeTrue(Asm.available(), "needs GNU as");
+        String src = """
+                mov edi, 20
+                call fib
+                hlt
+                fib:
+                cmp rdi, 2
+                jb 1f
+                push rbx
+                push rbp
+                mov rbx, rdi
+                lea rdi, [rdi - 1]
+                call fib
+                mov rbp, rax
+                lea rdi, [rbx - 2]
+                call fib
+                add rax, rbp
+                pop rbp
+                pop rbx
+                ret
+                1:
+                mov rax, rdi
+                ret
+                """;
+        JitEngine jit = new JitEngine(2);
+        TestMachine a = machine(new Interpreter(), src);
+        TestMachine b = machine(jit, src);
+        for (TestMachine m : List.of(a, b)) {
+            assertEquals(VmExit.Reason.HLT, m.run(10_000_000).reason());
+            assertEquals(6765, m.cpu.gpr[0], "rax: fib(20)");
+        }
+        assertArrayEquals(a.cpu.gpr, b.cpu.gpr);
+        assertEquals(a.cpu.rflags, b.cpu.rflags);
+        long retired = b.cpu.retiredInstructions();
+        assertEquals(a.cpu.retiredInstructions(), retired);
+        assertTrue(jit.blocksRun > 0 && jit.blocksRun * 100 < retired,
+                () -> jit.blocksRun + " translation entries for " + retired + " instructions");
+    }
+
+    /**
+     * A CMP's flags cross an edge as its operands (CC_OP) into a trace whose first instruction
+     * faults: the #PF frame must hold the RFLAGS of that CMP, on both engines.
+     */
+    @Test
+    void flagsCarriedAcrossAnEdge_areExactInAFault_onBothEngines() {
+        assumeTrue(Asm.available(), "needs GNU as");
+        String src = """
+                mov esi, 0x21000
+                xor ecx, ecx
+                again:
+                add rsi, 512
+                cmp rcx, 7
+                jmp next
+                next:
+                mov rax, [rsi]
+                inc rcx
+                jmp again
+                """;
+        long[] pushedFlags = new long[2];
+        int i = 0;
+        JitEngine jit = new JitEngine(2);
+        for (Cpu.Engine engine : new Cpu.Engine[] {new Interpreter(), jit}) {
+            TestMachine m = machine(engine, src);
+            m.setPte(0x22000, 0); // not present: the 8th load faults, after CMP 7, 7
+            assertEquals(VmExit.Reason.HLT, m.run(100_000).reason(), "stops at the #PF handler's HLT");
+            assertEquals(0x22000, m.cpu.cr2);
+            assertEquals(7, m.cpu.gpr[1], "rcx");
+            pushedFlags[i++] = m.read64(m.cpu.gpr[4] + 24); // error code, RIP, CS, RFLAGS
+        }
+        assertEquals(pushedFlags[0], pushedFlags[1]);
+        long arith = org.pvhconf.x86.isa.RFlags.ARITH;
+        assertEquals(org.pvhconf.x86.isa.RFlags.ZF | org.pvhconf.x86.isa.RFlags.PF, pushedFlags[1] & arith,
+                "CMP 7, 7: ZF and PF");
         assertTrue(jit.blocksRun > 0);
     }
 
