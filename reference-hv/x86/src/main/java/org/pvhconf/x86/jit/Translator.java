@@ -61,7 +61,7 @@ final class Translator implements Opcodes {
      * inlining once a compilation holds 8000 bytes of bytecode (DesiredMethodLimit): a region leaves
      * room for the helpers it calls (flag conditions, frame accesses) to be inlined.
      */
-    static final int CODE_LIMIT = 3000;
+    static final int CODE_LIMIT = 2500;
     private static final String BLOCK = Type.getInternalName(Block.class);
     private static final String CTX = JitOps.CTX;
     private static final String CPU = Type.getInternalName(Cpu.class);
@@ -125,7 +125,7 @@ final class Translator implements Opcodes {
             total += t.insns.size();
             work.addAll(t.successors);
         }
-        for (int count = traces.size();; count = Math.max(1, count / 2)) {
+        for (int count = traces.size();; count = Math.max(1, count - 1)) {
             Region r = emit(rip, gfn, frame, traces.subList(0, count), returnSites, count == 1);
             if (r != null) {
                 translated++;
@@ -150,7 +150,10 @@ final class Translator implements Opcodes {
         }
     }
 
-    /** Compiles {@code traces}; null if the method would be too big for HotSpot (unless {@code anyway}). */
+    /**
+     * Compiles {@code traces}; null if the method would be over {@link #CODE_LIMIT} (unless
+     * {@code anyway}): the caller then drops the last-found trace and tries again.
+     */
     private static Region emit(long rip, long gfn, byte[] frame, List<Trace> traces, Set<Long> returnSites,
             boolean anyway) {
         int regs = 0;
