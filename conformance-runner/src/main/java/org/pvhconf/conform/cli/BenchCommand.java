@@ -91,14 +91,14 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (quantum < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--quantum must be positive: " + quantum);
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Path home = Path.of(System.getenv().getOrDefault("PVHCONF_HOME", "."));
         Path dir = workloadsDir != null ? workloadsDir : home.resolve("../shared/bench/x86-workloads").normalize();
         Path linux = buildLinuxPrograms(dir, err);
-        if (quantum < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--quantum must be positive: " + quantum);
-        }
         out.println("pvhconf bench: " + machine() + ", quantum " + quantum + " instructions");
         Map<Workload, List<Series>> results = new LinkedHashMap<>();
         for (String name : workloads) {

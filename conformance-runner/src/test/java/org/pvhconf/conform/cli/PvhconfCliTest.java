@@ -157,4 +157,12 @@ class PvhconfCliTest {
         assertEquals(2, r.status());
         assertTrue(r.err().contains("qemu"), r::err);
     }
+
+    @Test
+    void bench_nonPositiveQuantum_isRefusedNamingTheValue() {
+        Run r = run("bench", "--quantum", "0");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("--quantum must be positive: 0"), r::err);
+        assertTrue(r.out().isEmpty(), r::out);
+    }
 }
