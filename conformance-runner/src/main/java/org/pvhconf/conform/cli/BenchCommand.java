@@ -254,7 +254,9 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IOException e) {
             // not Linux: leave it unknown
         }
+        List<String> flags = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-X")).toList();
         return cpu + ", " + Runtime.getRuntime().availableProcessors() + " CPUs, Java " + System.getProperty("java.version")
-                + " (" + System.getProperty("java.vm.name") + ")";
+                + " (" + System.getProperty("java.vm.name") + ")" + (flags.isEmpty() ? "" : " " + String.join(" ", flags));
     }
 }
