@@ -621,47 +621,8 @@ final class JitOps implements Ops, Opcodes {
     @Override
     public int load(int seg, int addr, int size) {
         faultPoint();
-        if (seg >= FLAT_SEGMENTS) {
-            e.var(ALOAD, L_CTX);
-            e.iconst(seg);
-            push(addr);
-            e.iconst(size);
-            e.invoke(INVOKESTATIC, RUNTIME, "read", "(L" + CTX + ";IJI)J");
-            return local();
-        }
-        push(addr);
-        e.var(LSTORE, L_TADDR);
-        Label miss = new Label();
-        Label missPop = new Label();
-        Label done = new Label();
-        pageHit(L_RPAGE, size, miss, missPop);
-        e.var(ALOAD, L_RFRAME);
-        e.insn(SWAP);
-        e.invoke(INVOKESTATIC, RUNTIME, "get" + size, "([BI)J");
-        e.jump(GOTO, done);
-        if (size > 8) {
-            e.label(missPop);
-            e.insn(POP);
-        }
-        e.label(miss);
-        e.var(ALOAD, L_CTX);
-        e.iconst(seg);
-        e.var(LLOAD, L_TADDR);
-        e.iconst(size);
-        e.invoke(INVOKESTATIC, RUNTIME, "read", "(L" + CTX + ";IJI)J");
-        keepPage(L_RPAGE, L_RFRAME);
-        e.label(done);
+        access(seg, addr, size, -1);
         return local();
-    }
-
-    /** After a call into {@link JitRuntime}: the page it reports becomes the region's. */
-    private void keepPage(int pageSlot, int frameSlot) {
-        e.var(ALOAD, L_CTX);
-        e.field(GETFIELD, CTX, "lastPage", "J");
-        e.var(LSTORE, pageSlot);
-        e.var(ALOAD, L_CTX);
-        e.field(GETFIELD, CTX, "lastFrame", "[B");
-        e.var(ASTORE, frameSlot);
     }
 
     @Override
@@ -669,26 +630,48 @@ final class JitOps implements Ops, Opcodes {
         faultPoint();
         force(addr);
         force(v);
+        access(seg, addr, size, v);
+    }
+
+    /**
+     * A load ({@code v < 0}: leaves the value on the stack) or a store of {@code v}: inline through
+     * the page the region keeps, else through {@link JitRuntime#read}/{@link JitRuntime#write},
+     * whose page the region keeps from then on. Through the JitRuntime only for FS and GS.
+     */
+    private void access(int seg, int addr, int size, int v) {
+        boolean write = v >= 0;
+        String slow = write ? "write" : "read";
+        String slowDesc = write ? "(L" + CTX + ";IJIJ)V" : "(L" + CTX + ";IJI)J";
         if (seg >= FLAT_SEGMENTS) {
             e.var(ALOAD, L_CTX);
             e.iconst(seg);
             push(addr);
             e.iconst(size);
-            push(v);
-            e.invoke(INVOKESTATIC, RUNTIME, "write", "(L" + CTX + ";IJIJ)V");
-            codeWritten();
+            if (write) {
+                push(v);
+            }
+            e.invoke(INVOKESTATIC, RUNTIME, slow, slowDesc);
+            if (write) {
+                codeWritten();
+            }
             return;
         }
+        int pageSlot = write ? L_WPAGE : L_RPAGE;
+        int frameSlot = write ? L_WFRAME : L_RFRAME;
         push(addr);
         e.var(LSTORE, L_TADDR);
         Label miss = new Label();
         Label missPop = new Label();
         Label done = new Label();
-        pageHit(L_WPAGE, size, miss, missPop);
-        e.var(ALOAD, L_WFRAME);
+        pageHit(pageSlot, size, miss, missPop);
+        e.var(ALOAD, frameSlot);
         e.insn(SWAP);
-        push(v);
-        e.invoke(INVOKESTATIC, RUNTIME, "put" + size, "([BIJ)V");
+        if (write) {
+            push(v);
+            e.invoke(INVOKESTATIC, RUNTIME, "put" + size, "([BIJ)V");
+        } else {
+            e.invoke(INVOKESTATIC, RUNTIME, "get" + size, "([BI)J");
+        }
         e.jump(GOTO, done);
         if (size > 8) {
             e.label(missPop);
@@ -699,10 +682,20 @@ final class JitOps implements Ops, Opcodes {
         e.iconst(seg);
         e.var(LLOAD, L_TADDR);
         e.iconst(size);
-        push(v);
-        e.invoke(INVOKESTATIC, RUNTIME, "write", "(L" + CTX + ";IJIJ)V");
-        keepPage(L_WPAGE, L_WFRAME);
-        codeWritten();
+        if (write) {
+            push(v);
+        }
+        e.invoke(INVOKESTATIC, RUNTIME, slow, slowDesc);
+        // the page JitRuntime reports becomes the region's
+        e.var(ALOAD, L_CTX);
+        e.field(GETFIELD, CTX, "lastPage", "J");
+        e.var(LSTORE, pageSlot);
+        e.var(ALOAD, L_CTX);
+        e.field(GETFIELD, CTX, "lastFrame", "[B");
+        e.var(ASTORE, frameSlot);
+        if (write) {
+            codeWritten();
+        }
         e.label(done);
     }
 
