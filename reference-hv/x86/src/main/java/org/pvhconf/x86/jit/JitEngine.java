@@ -160,7 +160,7 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
             try {
                 exit = t.block.run(ctx);
             } catch (Fault f) {
-                long retired = left - ctx.left;
+                long retired = left - ctx.left + t.region.inTrace[ctx.faultIndex];
                 finishPartial(cpu, t, retired);
                 done += retired;
                 stalls = retired > 0 ? 1 : stalls + 1;
@@ -172,7 +172,7 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
                 }
                 continue;
             } catch (ExitRequest e) {
-                long retired = left - ctx.left;
+                long retired = left - ctx.left + t.region.inTrace[ctx.faultIndex];
                 finishPartial(cpu, t, retired);
                 return e.exit;
             }

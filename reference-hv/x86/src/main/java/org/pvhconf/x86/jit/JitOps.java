@@ -33,14 +33,14 @@ final class JitOps implements Ops, Opcodes {
     static final int LAZY_CAP = 48;
     /**
      * Fixed locals of the run method: the context, CPU, register file; the instruction that may fault
-     * (region-wide index) and the first of its trace; the budget left at the start of the current
+     * (region-wide index); the budget left at the start of the current
      * trace; the guest registers and RFLAGS; the flags carried across edges (CC_OP and four
      * operands, {@link JitRuntime#applyCc}); the pages kept for loads and stores (tag, frame); a
      * store hit code; an exit's target and number; the trace the dispatch switch enters next.
      */
     static final int THIS = 0, L_CTX = 1, L_CPU = 2, L_ENV = 3, L_GPR = 4, L_ICOUNT = 5, L_LEFT = 6, L_REG0 = 8,
             L_FLAGS = L_REG0 + 32, L_CC0 = L_FLAGS + 2, L_TADDR = L_CC0 + 8, L_RPAGE = L_TADDR + 2,
-            L_WPAGE = L_RPAGE + 2, L_XRIP = L_WPAGE + 2, L_CCOP = L_XRIP + 2, L_BASE = L_CCOP + 1, L_XNO = L_BASE + 1,
+            L_WPAGE = L_RPAGE + 2, L_XRIP = L_WPAGE + 2, L_CCOP = L_XRIP + 2, L_XNO = L_CCOP + 1,
             L_CW = L_XNO + 1, L_RFRAME = L_CW + 1, L_WFRAME = L_RFRAME + 1, L_NEXT = L_WFRAME + 1, L_LAZY0 = L_NEXT + 1,
             L_TEMP0 = L_LAZY0 + 2 * LAZY_CAP;
 
@@ -468,9 +468,7 @@ final class JitOps implements Ops, Opcodes {
             faultMarked = true;
             e.iconst(index);
             e.var(ISTORE, L_ICOUNT);
-            if (!pending.isEmpty()) {
-                pendingAtFault.put(index, java.util.List.copyOf(pending));
-            }
+            pendingAtFault.put(index, java.util.List.copyOf(pending)); // also when empty: its trace needs a handler
         }
     }
 

@@ -45,10 +45,12 @@ import org.pvhconf.x86.sem.Semantics;
  * an edge as the operands of their last update ({@link JitOps#edgeFlags}).
  *
  * <h2>Precise state</h2>
- * Guest registers live in locals; each exit writes back the ones the region writes. The body is one
- * try range: a fault or VM exit rethrown from it writes the locals back first (by the {@code Ops}
- * order nothing of the faulting instruction has been written yet) and names the instruction in
- * {@link JitContext#faultIndex}.
+ * Guest registers live in locals; each exit writes back the ones the region writes. The traces that
+ * can fault are try ranges of one handler: a fault or VM exit rethrown from them writes the locals
+ * back first (by the {@code Ops} order nothing of the faulting instruction has been written yet),
+ * names the instruction in {@link JitContext#faultIndex} and leaves the budget at its trace's start
+ * (the engine adds {@link Region#inTrace}). Traces that cannot fault are outside every range, so no
+ * value of a register-only loop is live into the handler.
  */
 final class Translator implements Opcodes {
     static final int MAX_INSNS = 32;
@@ -211,20 +213,22 @@ final class Translator implements Opcodes {
         long[] heads = new long[traces.size()];
         int[] lengths = new int[traces.size()];
         long[] rips = new long[count];
+        int[] inTrace = new int[count];
         int g = 0;
         for (int i = 0; i < heads.length; i++) {
             Trace t = traces.get(i);
             heads[i] = t.head;
             lengths[i] = t.insns.size();
-            for (Insn in : t.insns) {
-                rips[g++] = in.rip;
+            for (int k = 0; k < t.insns.size(); k++) {
+                inTrace[g] = k;
+                rips[g++] = t.insns.get(k).rip;
             }
         }
         long[] exits = new long[b.exits.size()];
         for (int i = 0; i < exits.length; i++) {
             exits[i] = b.exits.get(i);
         }
-        return new Region(block, heads, lengths, rips, exits, gfn, lo, Arrays.copyOfRange(frame, lo, hi));
+        return new Region(block, heads, lengths, rips, inTrace, exits, gfn, lo, Arrays.copyOfRange(frame, lo, hi));
     }
 
     /** The trace at {@code rip}; the return site of each call it makes goes into {@code returnSites}. */
@@ -378,47 +382,46 @@ final class Translator implements Opcodes {
             e.label(dispatch);
             e.var(ILOAD, JitOps.L_NEXT);
             e.tableSwitch(0, heads[0], heads);
-            Label tryStart = new Label();
-            Label tryEnd = new Label();
-            Label handler = new Label();
-            e.label(tryStart);
             ops = new JitOps(e);
             int first = 0;
+            // The traces that can fault are covered by the handler; the others are not, so that no
+            // value of a loop without memory accesses is live into it.
+            Label handler = new Label();
             for (int i = 0; i < traces.size(); i++) {
+                Label start = new Label();
+                Label end = new Label();
+                e.label(start);
                 emitTrace(i, first);
-                first += traces.get(i).insns.size();
+                e.label(end);
+                int lo = first;
+                int hi = first + traces.get(i).insns.size();
+                if (ops.pendingAtFault.keySet().stream().anyMatch(k -> k >= lo && k < hi)) {
+                    e.tryCatch(start, end, handler, "java/lang/RuntimeException");
+                }
+                first = hi;
             }
-            e.label(tryEnd);
-            e.tryCatch(tryStart, tryEnd, handler, "java/lang/RuntimeException");
+            Label common = new Label();
             e.label(handler);
-            if (!ops.pendingAtFault.isEmpty()) {
-                // Flags still pending at the faulting instruction are computed now, from their operands.
-                Label done = new Label();
-                int[] keys = ops.pendingAtFault.keySet().stream().mapToInt(Integer::intValue).toArray();
-                Label[] cases = new Label[keys.length];
-                for (int i = 0; i < keys.length; i++) {
-                    cases[i] = new Label();
-                }
-                e.var(ILOAD, JitOps.L_ICOUNT);
-                e.lookupSwitch(done, keys, cases);
-                for (int i = 0; i < keys.length; i++) {
-                    e.label(cases[i]);
-                    ops.materialize(ops.pendingAtFault.get(keys[i]));
-                    e.jump(GOTO, done);
-                }
-                e.label(done);
+            // Flags still pending at the faulting instruction are computed now, from their operands.
+            int[] keys = ops.pendingAtFault.keySet().stream().mapToInt(Integer::intValue).toArray();
+            Label[] cases = new Label[keys.length];
+            for (int i = 0; i < keys.length; i++) {
+                cases[i] = new Label();
             }
+            e.var(ILOAD, JitOps.L_ICOUNT);
+            e.lookupSwitch(common, keys, cases);
+            for (int i = 0; i < keys.length; i++) {
+                e.label(cases[i]);
+                ops.materialize(ops.pendingAtFault.get(keys[i]));
+                e.jump(GOTO, common);
+            }
+            e.label(common);
             spill();
             e.var(ALOAD, JitOps.L_CTX);
             e.var(ILOAD, JitOps.L_ICOUNT);
             e.field(PUTFIELD, CTX, "faultIndex", "I");
             e.var(ALOAD, JitOps.L_CTX);
-            e.var(LLOAD, JitOps.L_LEFT);
-            e.var(ILOAD, JitOps.L_ICOUNT);
-            e.var(ILOAD, JitOps.L_BASE);
-            e.insn(ISUB);
-            e.insn(I2L);
-            e.insn(LSUB);
+            e.var(LLOAD, JitOps.L_LEFT); // at the start of the faulting trace: the engine adds Region.inTrace
             e.field(PUTFIELD, CTX, "left", "J");
             e.insn(ATHROW);
             for (int i = 0; i < budgetExit.length; i++) {
@@ -465,7 +468,7 @@ final class Translator implements Opcodes {
             e.var(ASTORE, JitOps.L_RFRAME);
             e.insn(ACONST_NULL);
             e.var(ASTORE, JitOps.L_WFRAME);
-            for (int s : new int[] {JitOps.L_CCOP, JitOps.L_BASE, JitOps.L_XNO, JitOps.L_CW, JitOps.L_NEXT}) {
+            for (int s : new int[] {JitOps.L_CCOP, JitOps.L_XNO, JitOps.L_CW, JitOps.L_NEXT}) {
                 e.iconst(0);
                 e.var(ISTORE, s);
             }
@@ -484,8 +487,6 @@ final class Translator implements Opcodes {
             Trace t = traces.get(ti);
             List<Insn> insns = t.insns;
             e.label(heads[ti]);
-            e.iconst(first);
-            e.var(ISTORE, JitOps.L_BASE);
             ops.startTrace();
             int n = insns.size();
             for (int k = 0; k < n; k++) {
