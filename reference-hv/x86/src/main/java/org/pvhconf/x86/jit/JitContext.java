@@ -4,20 +4,21 @@ import org.pvhconf.x86.cpu.Cpu;
 import org.pvhconf.x86.sem.Env;
 
 /**
- * What a translated block reads and writes besides the guest registers: one per CPU, owned by the
+ * What a translated region reads and writes besides the guest registers: one per CPU, owned by the
  * {@link JitEngine}. Public because hidden classes reach it by field access.
  */
 public final class JitContext {
     public final Cpu cpu;
     public final Env env;
     /**
-     * Instructions the block may still retire (at least its length on entry). A block subtracts what
-     * it retired before it returns or rethrows, so a self-loop stops exactly at the budget.
+     * Instructions the region may still retire (at least its first trace's length on entry). On a
+     * return it holds what is left; on a fault or VM exit, what was left when the faulting trace
+     * started ({@link Region#inTrace} gives the rest).
      */
     public long left;
-    /** Index (in the block) of the instruction that faulted or exited. */
+    /** Region-wide index ({@link Region#rips}) of the instruction that faulted or exited. */
     public int faultIndex;
-    /** Set by the write watch when a store hit a frame holding translated code: the block leaves after that instruction. */
+    /** Set by the write watch when a store hit a frame holding translated code: the region leaves after that instruction. */
     public boolean codeWritten;
     /** The trace of the region to start at (an index into its heads). */
     public int entry;

@@ -158,10 +158,9 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
             ctx.entry = t.entry;
             int exit;
             try {
-                exit = t.block.run(ctx);
+                exit = t.region.block.run(ctx);
             } catch (Fault f) {
-                long retired = left - ctx.left + t.region.inTrace[ctx.faultIndex];
-                finishPartial(cpu, t, retired);
+                long retired = finishPartial(cpu, t, left);
                 done += retired;
                 stalls = retired > 0 ? 1 : stalls + 1;
                 ctx.forgetPages(); // delivery changes CPL and RSP's page
@@ -172,8 +171,7 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
                 }
                 continue;
             } catch (ExitRequest e) {
-                long retired = left - ctx.left + t.region.inTrace[ctx.faultIndex];
-                finishPartial(cpu, t, retired);
+                finishPartial(cpu, t, left);
                 return e.exit;
             }
             long retired = left - ctx.left;
@@ -186,16 +184,22 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
         }
     }
 
-    private void finishPartial(Cpu cpu, Translation t, long retired) {
+    /**
+     * After a fault or VM exit inside {@code t}, entered with {@code left}: retires what ran before
+     * the instruction (the handler left the budget at its trace's start) and points RIP at it.
+     */
+    private long finishPartial(Cpu cpu, Translation t, long left) {
+        long retired = left - ctx.left + t.region.inTrace[ctx.faultIndex];
         cpu.retire(retired);
-        cpu.rip = t.rips[ctx.faultIndex];
+        cpu.rip = t.region.rips[ctx.faultIndex];
+        return retired;
     }
 
     /** The successor linked from exit {@code e} of {@code t}, linking it on first use. */
     private Translation follow(Cpu cpu, Translation t, int e) {
         Translation n = t.link[e];
         if (n != null && t.linkGen[e] == gen && n.valid && n.verifiedEpoch == epoch
-                && (t.exitTarget[e] >= 0 || n.rip == cpu.rip)) {
+                && (t.region.exitTarget[e] >= 0 || n.rip == cpu.rip)) {
             return n;
         }
         n = dispatch(cpu);
@@ -247,7 +251,7 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
         if (t != null) {
             if (t.rip != rip || t.mode != mode) {
                 invalidate(t); // the frame is mapped at another linear address: RIPs are baked in
-            } else if (t.verifiedEpoch != epoch && !sameBytes(t.bytes, frame, t.bytesAt)) {
+            } else if (t.verifiedEpoch != epoch && !sameBytes(t.region.bytes, frame, t.region.bytesAt)) {
                 invalidate(t);
                 return null;
             } else {
@@ -290,11 +294,11 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
             }
             counters.remove(k);
             cache.put(k, entry);
-            List<Translation> inFrame = byFrame.get(entry.gfn);
+            List<Translation> inFrame = byFrame.get(entry.region.gfn);
             if (inFrame == null) {
-                byFrame.put(entry.gfn, inFrame = new ArrayList<>());
-                watch(entry.gfn, true);
-                mmu.forgetWrites(entry.gfn); // from now on writes to this frame reach written()
+                byFrame.put(entry.region.gfn, inFrame = new ArrayList<>());
+                watch(entry.region.gfn, true);
+                mmu.forgetWrites(entry.region.gfn); // from now on writes to this frame reach written()
                 ctx.forgetPages();
             }
             inFrame.add(entry);
@@ -313,12 +317,12 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
         t.valid = false;
         invalidations++;
         cache.remove(t.key);
-        List<Translation> inFrame = byFrame.get(t.gfn);
+        List<Translation> inFrame = byFrame.get(t.region.gfn);
         if (inFrame != null) {
             inFrame.remove(t);
             if (inFrame.isEmpty()) {
-                byFrame.remove(t.gfn);
-                watch(t.gfn, false);
+                byFrame.remove(t.region.gfn);
+                watch(t.region.gfn, false);
             }
         }
     }

@@ -28,6 +28,7 @@ final class JitOps implements Ops, Opcodes {
     static final String ENV = Type.getInternalName(Env.class);
     static final String FAULT = Type.getInternalName(Fault.class);
     static final String RUNTIME = Type.getInternalName(JitRuntime.class);
+    static final String MMU = Type.getInternalName(org.pvhconf.x86.mmu.Mmu.class);
 
     /** Long locals for the operands of pending flag computations, per trace (past it, flags are computed eagerly). */
     static final int LAZY_CAP = 48;
@@ -666,9 +667,9 @@ final class JitOps implements Ops, Opcodes {
         e.insn(SWAP);
         if (write) {
             push(v);
-            e.invoke(INVOKESTATIC, RUNTIME, "put" + size, "([BIJ)V");
+            e.invoke(INVOKESTATIC, MMU, "put" + size, "([BIJ)V");
         } else {
-            e.invoke(INVOKESTATIC, RUNTIME, "get" + size, "([BI)J");
+            e.invoke(INVOKESTATIC, MMU, "get" + size, "([BI)J");
         }
         e.jump(GOTO, done);
         if (size > 8) {

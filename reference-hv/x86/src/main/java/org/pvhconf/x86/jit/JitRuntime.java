@@ -1,8 +1,5 @@
 package org.pvhconf.x86.jit;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import org.pvhconf.x86.cpu.GuestPhysMemory;
 import org.pvhconf.x86.isa.RFlags;
 import org.pvhconf.x86.mmu.Mmu;
@@ -13,7 +10,7 @@ import org.pvhconf.x86.sem.Flags;
  *
  * <h2>Memory</h2>
  * A region keeps the last page it read and the last page it wrote in locals (tag and frame), and
- * accesses them inline; on a miss it calls {@link #read}/{@link #write}, which answer from small
+ * accesses them inline ({@link Mmu#get8} and the like); on a miss it calls {@link #read}/{@link #write}, which answer from small
  * direct-mapped page caches in front of {@link org.pvhconf.x86.sem.Env#read}/{@link
  * org.pvhconf.x86.sem.Env#write} (the MMU, with all its checks) and leave in
  * {@link JitContext#lastPage}/{@link JitContext#lastFrame} the page the caller may keep (-1: none).
@@ -31,9 +28,6 @@ import org.pvhconf.x86.sem.Flags;
 public final class JitRuntime {
     /** ES, CS, SS, DS: segments without a base in 64-bit mode. */
     private static final int FLAT_SEGMENTS = 4;
-    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** Operations a region carries across an edge ({@code CC_OP}); the operands are their {@link Flags} arguments. */
     static final int CC_NONE = 0, CC_SUB = 1, CC_ADD = 2, CC_LOGIC = 3, CC_INC = 4, CC_DEC = 5;
@@ -87,40 +81,6 @@ public final class JitRuntime {
                 c.lastFrame = f;
             }
         }
-    }
-
-    // ---- a cached frame, inline (the caller checked the page and that the access stays in it) ----
-
-    public static long get8(byte[] f, int off) {
-        return f[off] & 0xFFL;
-    }
-
-    public static long get16(byte[] f, int off) {
-        return (short) SHORT.get(f, off) & 0xFFFFL;
-    }
-
-    public static long get32(byte[] f, int off) {
-        return (int) INT.get(f, off) & 0xFFFFFFFFL;
-    }
-
-    public static long get64(byte[] f, int off) {
-        return (long) LONG.get(f, off);
-    }
-
-    public static void put8(byte[] f, int off, long v) {
-        f[off] = (byte) v;
-    }
-
-    public static void put16(byte[] f, int off, long v) {
-        SHORT.set(f, off, (short) v);
-    }
-
-    public static void put32(byte[] f, int off, long v) {
-        INT.set(f, off, (int) v);
-    }
-
-    public static void put64(byte[] f, int off, long v) {
-        LONG.set(f, off, v);
     }
 
     /** CF (bit 0) of {@link #applyCc}, without computing the other flags: what INC and DEC keep. */

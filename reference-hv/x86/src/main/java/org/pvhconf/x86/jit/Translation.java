@@ -10,12 +10,6 @@ final class Translation {
     final Region region;
     /** Instructions of its trace: the budget an entry needs. */
     final int length;
-    final long gfn;
-    final int bytesAt;
-    final byte[] bytes;
-    final long[] rips;
-    final long[] exitTarget;
-    final Block block;
 
     /** The successor last reached from each exit, valid while {@link #linkGen} equals the engine's TLB generation. */
     final Translation[] link;
@@ -31,13 +25,7 @@ final class Translation {
         this.entry = entry;
         this.rip = region.heads[entry];
         this.length = region.lengths[entry];
-        this.gfn = region.gfn;
-        this.bytesAt = region.bytesAt;
-        this.bytes = region.bytes;
-        this.rips = region.rips;
-        this.exitTarget = region.exitTarget;
-        this.block = region.block;
-        this.link = new Translation[exitTarget.length];
-        this.linkGen = new long[exitTarget.length];
+        this.link = new Translation[region.exitTarget.length];
+        this.linkGen = new long[region.exitTarget.length];
     }
 }

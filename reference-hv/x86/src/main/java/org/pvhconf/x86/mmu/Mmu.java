@@ -209,20 +209,54 @@ public final class Mmu {
     /** Reads a little-endian value of {@code size} bits (8, 16, 32, 64) from a frame; shared with the JIT. */
     public static long get(byte[] f, int off, int size) {
         return switch (size) {
-            case 8 -> f[off] & 0xFFL;
-            case 16 -> (short) SHORT.get(f, off) & 0xFFFFL;
-            case 32 -> (int) INT.get(f, off) & 0xFFFFFFFFL;
-            default -> (long) LONG.get(f, off);
+            case 8 -> get8(f, off);
+            case 16 -> get16(f, off);
+            case 32 -> get32(f, off);
+            default -> get64(f, off);
         };
     }
 
     /** Writes a little-endian value of {@code size} bits into a frame; shared with the JIT. */
     public static void put(byte[] f, int off, int size, long v) {
         switch (size) {
-            case 8 -> f[off] = (byte) v;
-            case 16 -> SHORT.set(f, off, (short) v);
-            case 32 -> INT.set(f, off, (int) v);
-            default -> LONG.set(f, off, v);
+            case 8 -> put8(f, off, v);
+            case 16 -> put16(f, off, v);
+            case 32 -> put32(f, off, v);
+            default -> put64(f, off, v);
         }
+    }
+
+    // One method per size: translated code calls these directly, small enough for C2 to inline anywhere.
+
+    public static long get8(byte[] f, int off) {
+        return f[off] & 0xFFL;
+    }
+
+    public static long get16(byte[] f, int off) {
+        return (short) SHORT.get(f, off) & 0xFFFFL;
+    }
+
+    public static long get32(byte[] f, int off) {
+        return (int) INT.get(f, off) & 0xFFFFFFFFL;
+    }
+
+    public static long get64(byte[] f, int off) {
+        return (long) LONG.get(f, off);
+    }
+
+    public static void put8(byte[] f, int off, long v) {
+        f[off] = (byte) v;
+    }
+
+    public static void put16(byte[] f, int off, long v) {
+        SHORT.set(f, off, (short) v);
+    }
+
+    public static void put32(byte[] f, int off, long v) {
+        INT.set(f, off, (int) v);
+    }
+
+    public static void put64(byte[] f, int off, long v) {
+        LONG.set(f, off, v);
     }
 }

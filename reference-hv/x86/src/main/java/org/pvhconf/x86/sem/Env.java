@@ -75,14 +75,14 @@ public final class Env {
     public long read(int seg, long addr, int size) {
         long lin = cpu.is64BitMode() ? linear(seg, addr) : legacyLinear(seg, addr, size / 8);
         boolean user = user();
-        alignmentCheck(lin, size, user);
+        alignmentCheck(lin, size);
         return mmu.read(lin, size, user);
     }
 
     public void write(int seg, long addr, int size, long value) {
         long lin = cpu.is64BitMode() ? linear(seg, addr) : legacyLinear(seg, addr, size / 8);
         boolean user = user();
-        alignmentCheck(lin, size, user);
+        alignmentCheck(lin, size);
         mmu.write(lin, size, value, user);
     }
 
@@ -101,8 +101,8 @@ public final class Env {
     }
 
     /** #AC(0) for a misaligned data access at CPL 3 with CR0.AM and RFLAGS.AC (SDM Vol. 3 §6.15, interrupt 17). */
-    private void alignmentCheck(long linear, int size, boolean user) {
-        if (user && (cpu.rflags & RFlags.AC) != 0 && (cpu.cr0 & (1L << 18)) != 0 && (linear & (size / 8 - 1)) != 0) {
+    private void alignmentCheck(long linear, int size) {
+        if ((linear & (size / 8 - 1)) != 0 && alignmentChecked()) {
             throw new Fault(Fault.AC, 0, 0);
         }
     }

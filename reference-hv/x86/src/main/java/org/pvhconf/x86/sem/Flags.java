@@ -302,12 +302,10 @@ public final class Flags {
     /** {@code cond(cc, logic(size, res))}: CF = OF = 0. */
     public static long condLogic(long cc, long size, long res) {
         return cc(cc, switch ((int) (cc >> 1)) {
-            case 0, 1 -> false;
-            case 2 -> logicZ(size, res) != 0;
-            case 3 -> logicZ(size, res) != 0;
-            case 4 -> logicS(size, res) != 0;
+            case 0, 1 -> false; // OF, CF clear
+            case 2, 3 -> logicZ(size, res) != 0; // BE: CF clear
+            case 4, 6 -> logicS(size, res) != 0; // L: OF clear
             case 5 -> logicP(size, res) != 0;
-            case 6 -> logicS(size, res) != 0;
             default -> logicLe(size, res) != 0;
         });
     }
