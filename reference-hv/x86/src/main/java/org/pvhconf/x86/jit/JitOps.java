@@ -109,11 +109,151 @@ final class JitOps implements Ops, Opcodes {
         jumpTarget = -1;
     }
 
-    /** A trace head: the flags are the RFLAGS local plus what the edges carried; lazy locals start over. */
-    void startTrace() {
+    /**
+     * A trace head: the flags are the RFLAGS local plus what the edges carried; lazy locals start over.
+     * {@code carried} (null: all dynamic) says where the carried operands are: the operands it names
+     * are copied into the CC locals here, the others are there already.
+     */
+    void startTrace(Src[] carried) {
         pending = new java.util.ArrayList<>(java.util.List.of(CARRIED));
         lazyHigh = Math.max(lazyHigh, nextLazy);
         nextLazy = L_LAZY0;
+        System.arraycopy(regVersion, 0, headVersion, 0, 16);
+        headSrc = carried == null ? ALL_DYN : carried;
+        loadCarried(carried);
+    }
+
+    // ---- carried operands by name ----
+
+    /**
+     * Where a flag operand carried to a trace head is, the same on every edge into it: a constant,
+     * a guest register, the difference or sum of operands 1 and 2 (a SUB's or ADD's result), or only
+     * in its CC local (DYN, stored by each edge). ANY: the edge carries no operation there (CC_NONE,
+     * or an operand the operation does not have). Operands are equal modulo the operation's size,
+     * which is all the {@link org.pvhconf.x86.sem.Flags} helpers read.
+     */
+    record Src(int kind, long value) {
+        static final int ANY = 0, DYN = 1, CONST = 2, REG = 3, DIFF = 4, SUM = 5;
+
+        boolean named() {
+            return kind >= CONST;
+        }
+    }
+
+    static final Src ANY = new Src(Src.ANY, 0), DYN = new Src(Src.DYN, 0);
+    static final Src[] ALL_DYN = {DYN, DYN, DYN, DYN}, NOTHING = {ANY, ANY, ANY, ANY};
+
+    /** Combines what two edges into one head carry: a slot stays named only if both name it alike. */
+    static Src[] meet(Src[] a, Src[] b) {
+        if (a == null) {
+            return b.clone();
+        }
+        Src[] m = new Src[4];
+        for (int i = 0; i < 4; i++) {
+            m[i] = a[i].kind() == Src.ANY ? b[i] : b[i].kind() == Src.ANY || a[i].equals(b[i]) ? a[i] : DYN;
+        }
+        return m;
+    }
+
+    /** The named operands of {@code carried} into their CC locals (at a head, and before a budget exit to it). */
+    void loadCarried(Src[] carried) {
+        if (carried == null) {
+            return;
+        }
+        for (int i = 0; i < 4; i++) {
+            Src src = carried[i];
+            switch (src.kind()) {
+                case Src.CONST -> e.lconst(src.value());
+                case Src.REG -> e.var(LLOAD, regSlot((int) src.value()));
+                case Src.DIFF, Src.SUM -> {
+                    e.var(LLOAD, L_CC0 + 2);
+                    e.var(LLOAD, L_CC0 + 4);
+                    e.insn(src.kind() == Src.DIFF ? LSUB : LADD);
+                }
+                default -> {
+                    continue;
+                }
+            }
+            e.var(LSTORE, L_CC0 + 2 * i);
+        }
+    }
+
+    private final int[] regVersion = new int[16];
+    private final int[] headVersion = new int[16];
+    private int versions;
+    private Src[] headSrc = ALL_DYN;
+    /** Per handle: the guest register (and its version and the size written) that holds its value, or -1. */
+    private final long[] origin = new long[MAX];
+    /** Per handle: the lazy local it was stored into by this instruction's flag update, or -1. */
+    private final int[] lazyOf = new int[MAX];
+    /** Per lazy local: {@link #origin} of the value stored in it. */
+    private final long[] lazyOrigin = new long[LAZY_CAP];
+
+    private int fresh() {
+        int h = n++;
+        origin[h] = -1;
+        lazyOf[h] = -1;
+        return h;
+    }
+
+    private static long origin(int r, int version, int size) {
+        return (long) version << 16 | (long) size << 8 | r;
+    }
+
+    /** The register holding the value of lazy local {@code slot} now, for an operation of {@code size}, or -1. */
+    private int liveRegister(int slot, long size) {
+        long o = lazyOrigin[(slot - L_LAZY0) / 2];
+        if (o < 0) {
+            return -1;
+        }
+        int r = (int) (o & 0xFF);
+        return regVersion[r] == (int) (o >>> 16) && ((o >>> 8) & 0xFF) >= size ? r : -1;
+    }
+
+    /** Where the operands of carried update {@code p} (of CC kind {@code kind}) are at this point. */
+    private Src[] sources(Pending p, int kind) {
+        Src[] s = NOTHING.clone();
+        int args = p.slot().length;
+        long size = p.slot()[0] < 0 && p.nested()[0] == null ? p.constant()[0] : 64;
+        for (int i = 0; i < args; i++) {
+            if (p.nested()[i] != null) {
+                s[i] = DYN;
+            } else if (p.slot()[i] < 0) {
+                s[i] = new Src(Src.CONST, p.constant()[i]);
+            } else {
+                int r = liveRegister(p.slot()[i], size);
+                s[i] = r >= 0 ? new Src(Src.REG, r) : DYN;
+            }
+        }
+        if ((kind == JitRuntime.CC_SUB || kind == JitRuntime.CC_ADD) && !s[3].named() && s[1].named() && s[2].named()) {
+            s[3] = new Src(kind == JitRuntime.CC_SUB ? Src.DIFF : Src.SUM, 0);
+        }
+        return s;
+    }
+
+    /** Where the operands carried into this trace are now (nothing has updated the flags since its head). */
+    private Src[] passedThrough() {
+        Src[] s = headSrc.clone();
+        for (int i = 0; i < 4; i++) {
+            if (s[i].kind() == Src.REG && regVersion[(int) s[i].value()] != headVersion[(int) s[i].value()]) {
+                s[i] = DYN; // the register changed, the CC local still holds the operand
+            }
+        }
+        for (int i = 0; i < 4; i++) {
+            if ((s[i].kind() == Src.DIFF || s[i].kind() == Src.SUM) && !(s[1].named() && s[2].named())) {
+                s[i] = DYN;
+            }
+        }
+        return s;
+    }
+
+    private static boolean fits(Src[] have, Src[] want) {
+        for (int i = 0; i < 4; i++) {
+            if (have[i].kind() != Src.ANY && want[i].kind() != Src.DYN && !have[i].equals(want[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static int regSlot(int r) {
@@ -123,7 +263,7 @@ final class JitOps implements Ops, Opcodes {
     // ---- handles ----
 
     private int constant(long v) {
-        int h = n++;
+        int h = fresh();
         konst[h] = true;
         value[h] = v;
         twoCond[h] = -1;
@@ -134,7 +274,7 @@ final class JitOps implements Ops, Opcodes {
 
     /** Stores the long on the stack into a new local handle. */
     private int local() {
-        int h = n++;
+        int h = fresh();
         konst[h] = false;
         twoCond[h] = -1;
         deferred[h] = null;
@@ -289,21 +429,32 @@ final class JitOps implements Ops, Opcodes {
      * every arithmetic flag is carried as its operands; anything else is computed into the RFLAGS
      * local. The pending list is left as it is (the code after a side exit still uses it).
      */
-    void edgeFlags() {
+    Src[] edgeFlags(Src[] want) {
         java.util.List<Pending> list = pending;
         if (list.size() == 1 && list.get(0) == CARRIED) {
-            return; // nothing happened to the flags since the trace head: the carried state stays
+            // Nothing happened to the flags since the trace head: the carried state stays.
+            Src[] have = passedThrough();
+            if (want == null || fits(have, want)) {
+                return have;
+            }
+            return materializeAtEdge(list);
         }
         int kind = list.size() == 1 ? carriedKind(list.get(0)) : JitRuntime.CC_NONE;
         if (kind == JitRuntime.CC_NONE) {
-            materialize(list);
-            e.iconst(JitRuntime.CC_NONE);
-            e.var(ISTORE, L_CCOP);
-            return;
+            return materializeAtEdge(list);
         }
         Pending p = list.get(0);
+        Src[] have = sources(p, kind);
+        if (want != null && !fits(have, want)) {
+            return materializeAtEdge(list);
+        }
         int args = p.slot().length;
+        boolean[] stored = new boolean[args];
         for (int i = 0; i < args; i++) {
+            if (want != null && want[i].named()) {
+                continue; // the head names it: nothing to carry
+            }
+            stored[i] = true;
             if ((kind == JitRuntime.CC_INC || kind == JitRuntime.CC_DEC) && i == 3 && p.nested()[i] != null
                     && pushCondition(2, p.nested()[i])) {
                 continue; // INC/DEC read only CF of the flags before them: condition B is CF, in bit 0
@@ -311,10 +462,21 @@ final class JitOps implements Ops, Opcodes {
             pushLazy(p, i);
         }
         for (int i = args - 1; i >= 0; i--) {
-            e.var(LSTORE, L_CC0 + 2 * i); // every operand is on the stack before the first store
+            if (stored[i]) {
+                e.var(LSTORE, L_CC0 + 2 * i); // every operand is on the stack before the first store
+            }
         }
         e.iconst(kind);
         e.var(ISTORE, L_CCOP);
+        return have;
+    }
+
+    /** The flags computed into the RFLAGS local at an edge: nothing is carried. */
+    private Src[] materializeAtEdge(java.util.List<Pending> list) {
+        materialize(list);
+        e.iconst(JitRuntime.CC_NONE);
+        e.var(ISTORE, L_CCOP);
+        return NOTHING;
     }
 
     private static int carriedKind(Pending p) {
@@ -365,6 +527,8 @@ final class JitOps implements Ops, Opcodes {
                 sl[i] = nextLazy;
                 nextLazy += 2;
                 e.var(LSTORE, sl[i]);
+                lazyOrigin[(sl[i] - L_LAZY0) / 2] = origin[args[i]];
+                lazyOf[args[i]] = sl[i];
             }
         }
         pending.removeIf(p -> (p.mask() & ~mask) == 0); // wholly overwritten: never computed
@@ -509,7 +673,9 @@ final class JitOps implements Ops, Opcodes {
         }
         e.var(LLOAD, regSlot(r));
         mask(size);
-        return local();
+        int h = local();
+        origin[h] = origin(r, regVersion[r], size);
+        return h;
     }
 
     @Override
@@ -525,6 +691,7 @@ final class JitOps implements Ops, Opcodes {
             e.insn(LSHL);
             e.insn(LOR);
             e.var(LSTORE, s);
+            regVersion[r - DecodedInsn.AH] = ++versions;
             return;
         }
         int s = regSlot(r);
@@ -546,6 +713,12 @@ final class JitOps implements Ops, Opcodes {
             default -> push(v);
         }
         e.var(LSTORE, s);
+        // The register now holds v (in its low size bits): a flag operand stored from v is this register.
+        regVersion[r] = ++versions;
+        origin[v] = origin(r, regVersion[r], size);
+        if (lazyOf[v] >= 0) {
+            lazyOrigin[(lazyOf[v] - L_LAZY0) / 2] = origin[v];
+        }
     }
 
     @Override
@@ -559,7 +732,8 @@ final class JitOps implements Ops, Opcodes {
         nextLazy += 2;
         e.var(LLOAD, L_FLAGS);
         e.var(LSTORE, base);
-        int h = n++;
+        lazyOrigin[(base - L_LAZY0) / 2] = -1;
+        int h = fresh();
         konst[h] = false;
         twoCond[h] = -1;
         deferred[h] = null;
@@ -839,7 +1013,7 @@ final class JitOps implements Ops, Opcodes {
                     return h;
                 }
             }
-            int h = n++;
+            int h = fresh();
             konst[h] = false;
             twoCond[h] = -1;
             snapshot[h] = null;

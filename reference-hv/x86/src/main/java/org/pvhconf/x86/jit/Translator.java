@@ -42,7 +42,9 @@ import org.pvhconf.x86.sem.Semantics;
  * region is a JVM {@code goto} after a budget check (the next trace runs only if the budget covers
  * all of it: the engine's rule for entering a translation); a computed edge (RET, indirect JMP)
  * looks its target up among the heads after calls; any other edge leaves the region. Flags cross
- * an edge as the operands of their last update ({@link JitOps#edgeFlags}).
+ * an edge as the operands of their last update ({@link JitOps#edgeFlags}); an operand that every
+ * edge into a head has in the same guest register or as the same constant is named by the head
+ * (a first pass over the region finds them) and costs the edges nothing.
  *
  * <h2>Precise state</h2>
  * Guest registers live in locals; each exit writes back the ones the region writes. The traces that
@@ -191,7 +193,12 @@ final class Translator implements Opcodes {
         init.visitEnd();
         MethodVisitor mv = cv.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", "(L" + CTX + ";)I", null, null);
         mv.visitCode();
-        Body b = new Body(new Emitter(mv), traces, rip & ~0xFFFL, written, flagsWritten, returnSites);
+        // A first pass learns where each edge's carried flag operands are (JitOps.Src); the second
+        // names, at each head, those that every edge into it has in the same place, and carries the rest.
+        Body dry = new Body(new Emitter(new MethodVisitor(ASM9) { }), traces, rip & ~0xFFFL, written, flagsWritten,
+                returnSites, null);
+        dry.emit(regs);
+        Body b = new Body(new Emitter(mv), traces, rip & ~0xFFFL, written, flagsWritten, returnSites, dry.carried());
         Label end = new Label();
         b.emit(regs);
         mv.visitLabel(end);
@@ -329,10 +336,17 @@ final class Translator implements Opcodes {
         final Label stub = new Label();
         final Label dispatch = new Label();
         final List<Long> exits = new ArrayList<>();
+        /** Per head: where its carried flag operands are (null: all in the CC locals); null in the first pass. */
+        final JitOps.Src[][] want;
+        /** First pass: what the edges into each head carry, met. */
+        final JitOps.Src[][] seen;
         JitOps ops;
 
-        Body(Emitter e, List<Trace> traces, long pageBase, int written, boolean flagsWritten, Set<Long> returnSites) {
+        Body(Emitter e, List<Trace> traces, long pageBase, int written, boolean flagsWritten, Set<Long> returnSites,
+                JitOps.Src[][] want) {
             this.e = e;
+            this.want = want;
+            this.seen = new JitOps.Src[traces.size()][];
             this.traces = traces;
             this.pageBase = pageBase;
             this.written = written;
@@ -427,6 +441,7 @@ final class Translator implements Opcodes {
             for (int i = 0; i < budgetExit.length; i++) {
                 if (budgetExit[i] != null) {
                     e.label(budgetExit[i]);
+                    ops.loadCarried(wantAt(i)); // the edge left the operands its head names to the head
                     long head = traces.get(i).head;
                     e.lconst(head);
                     e.var(LSTORE, JitOps.L_XRIP);
@@ -478,6 +493,27 @@ final class Translator implements Opcodes {
             e.jump(GOTO, dispatch);
         }
 
+        /** After the first pass: per head, the operands every edge into it carries alike; null when none. */
+        JitOps.Src[][] carried() {
+            JitOps.Src[][] c = new JitOps.Src[seen.length][];
+            for (int h = 0; h < c.length; h++) {
+                if (seen[h] != null && !traces.get(h).flagsDead
+                        && java.util.Arrays.stream(seen[h]).anyMatch(JitOps.Src::named)) {
+                    c[h] = seen[h];
+                }
+            }
+            return c;
+        }
+
+        /** What an edge into head {@code h} may leave in the CC locals; null: everything. */
+        private JitOps.Src[] wantAt(int h) {
+            return want == null ? null : want[h];
+        }
+
+        private void saw(int h, JitOps.Src[] have) {
+            seen[h] = JitOps.meet(seen[h], have);
+        }
+
         private int exitNumber(long constTarget) {
             exits.add(constTarget);
             return exits.size() - 1;
@@ -487,7 +523,7 @@ final class Translator implements Opcodes {
             Trace t = traces.get(ti);
             List<Insn> insns = t.insns;
             e.label(heads[ti]);
-            ops.startTrace();
+            ops.startTrace(wantAt(ti));
             int n = insns.size();
             for (int k = 0; k < n; k++) {
                 Insn in = insns.get(k);
@@ -603,7 +639,7 @@ final class Translator implements Opcodes {
             }
             Trace t = traces.get(h);
             if (!t.flagsDead) {
-                ops.edgeFlags();
+                saw(h, ops.edgeFlags(wantAt(h)));
             }
             retire(done);
             if (budgetExit[h] == null) {
@@ -617,7 +653,7 @@ final class Translator implements Opcodes {
             } else {
                 Label enter = new Label();
                 e.jump(IFGE, enter);
-                ops.edgeFlags(); // leaving after all: the flags go out with it
+                ops.edgeFlags(null); // leaving after all: the flags go out with it
                 e.jump(GOTO, budgetExit[h]);
                 e.label(enter);
             }
@@ -630,7 +666,10 @@ final class Translator implements Opcodes {
 
         /** RET or an indirect jump: a head of the region by its page offset, else out. */
         private void computedEdge(int target, int done) {
-            ops.edgeFlags();
+            ops.edgeFlags(null);
+            for (int h : lookupHeads) {
+                saw(h, JitOps.ALL_DYN); // every operand is in its CC local
+            }
             ops.push(target);
             e.var(LSTORE, JitOps.L_XRIP);
             retire(done);
@@ -670,7 +709,7 @@ final class Translator implements Opcodes {
 
         /** Leaves the region: the engine continues at the target. */
         private void leave(Runnable pushTarget, int done, long constTarget) {
-            ops.edgeFlags();
+            ops.edgeFlags(null);
             pushTarget.run();
             e.var(LSTORE, JitOps.L_XRIP);
             retire(done);

@@ -186,6 +186,58 @@ class GuestProgramsTest {
     }
 
     /**
+     * A carried CMP names RCX as its operand when RCX still holds it at the edge (nothing is stored;
+     * the head copies it) and carries the value otherwise. RCX then changes, in the head before its
+     * load faults or in the trace before the edge: the pushed RFLAGS must still be CMP 7, 7's.
+     */
+    @Test
+    void flagsCarriedByRegister_surviveTheRegisterChanging_onBothEngines() {
+        assumeTrue(Asm.available(), "needs GNU as");
+        String inHead = """
+                mov esi, 0x21000
+                xor ecx, ecx
+                again:
+                add rsi, 512
+                cmp rcx, 7
+                jmp next
+                next:
+                lea rcx, [rcx + 1]
+                mov rax, [rsi]
+                jmp again
+                """;
+        String beforeEdge = """
+                mov esi, 0x21000
+                xor ecx, ecx
+                again:
+                add rsi, 512
+                cmp rcx, 7
+                lea rcx, [rcx + 1]
+                jmp next
+                next:
+                mov rax, [rsi]
+                jmp again
+                """;
+        for (String src : new String[] {inHead, beforeEdge}) {
+            long[] pushedFlags = new long[2];
+            int i = 0;
+            JitEngine jit = new JitEngine(2);
+            for (Cpu.Engine engine : new Cpu.Engine[] {new Interpreter(), jit}) {
+                TestMachine m = machine(engine, src);
+                m.setPte(0x22000, 0); // not present: the 8th load faults, after CMP 7, 7 and RCX = 8
+                assertEquals(VmExit.Reason.HLT, m.run(100_000).reason(), "stops at the #PF handler's HLT");
+                assertEquals(0x22000, m.cpu.cr2);
+                assertEquals(8, m.cpu.gpr[1], "rcx");
+                pushedFlags[i++] = m.read64(m.cpu.gpr[4] + 24); // error code, RIP, CS, RFLAGS
+            }
+            assertEquals(pushedFlags[0], pushedFlags[1]);
+            long arith = org.pvhconf.x86.isa.RFlags.ARITH;
+            assertEquals(org.pvhconf.x86.isa.RFlags.ZF | org.pvhconf.x86.isa.RFlags.PF, pushedFlags[1] & arith,
+                    "CMP 7, 7: ZF and PF");
+            assertTrue(jit.blocksRun > 0);
+        }
+    }
+
+    /**
      * Interrupts injected after budgets of 1, 8, 15, ... instructions: the handler logs the RIP it
      * interrupted. Both engines must log the same RIPs, which must be the instructions at exactly
      * those retirement counts.
