@@ -13,4 +13,11 @@ public interface Block {
      * index into {@link Region#rips}).
      */
     int run(JitContext ctx);
+
+    /**
+     * Returned when an access found its page in neither the region's locals nor the context's page
+     * caches: the state before that instruction is written back as for a fault, and
+     * {@link JitContext#missSeg} and the fields after it name the access.
+     */
+    int MISS = -1;
 }

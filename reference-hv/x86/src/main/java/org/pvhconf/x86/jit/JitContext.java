@@ -23,21 +23,25 @@ public final class JitContext {
     /** The trace of the region to start at (an index into its heads). */
     public int entry;
     /**
-     * Set by {@link JitRuntime#read}/{@link JitRuntime#write}: the linear page just accessed and its
-     * frame, when the region may keep it in its locals; -1 otherwise.
+     * The access a region left on ({@link Block#MISS}): its segment, offset, size in bits and
+     * direction; the engine fills the page caches for it ({@link JitRuntime#fill}).
      */
-    public long lastPage = -1;
-    public byte[] lastFrame;
+    public int missSeg;
+    public long missAddr;
+    public int missSize;
+    public boolean missWrite;
 
     /**
-     * {@link JitRuntime}'s page caches, direct-mapped by linear page: an entry is valid when its tag
-     * is {@code page ^ pageGen}; {@link #forgetPages} empties them all by moving to a new generation
-     * (generations are multiples of 2^52, above every linear page number).
+     * The page caches translated code probes when its own page locals miss, direct-mapped by linear
+     * page: an entry is valid when its tag is {@code page ^ pageGen}; {@link #forgetPages} empties
+     * them all by moving to a new generation (generations are multiples of 2^52, above every linear
+     * page number). They live across runs: the engine empties them when anything that decides an
+     * access may have changed ({@link JitEngine}, "Page caches").
      */
-    static final int PAGES = 64;
-    final long[] readTag = new long[PAGES], writeTag = new long[PAGES];
-    final byte[][] readFrame = new byte[PAGES][], writeFrame = new byte[PAGES][];
-    long pageGen = 1L << 52;
+    static final int PAGES = 1024;
+    public final long[] readTag = new long[PAGES], writeTag = new long[PAGES];
+    public final byte[][] readFrame = new byte[PAGES][], writeFrame = new byte[PAGES][];
+    public long pageGen = 1L << 52;
     final JitEngine engine;
 
     JitContext(Cpu cpu, Env env, JitEngine engine) {
@@ -50,9 +54,20 @@ public final class JitContext {
     void forgetPages() {
         pageGen += 1L << 52;
         if (pageGen == 0) { // wrapped after 2^12 generations: clear for real so that no stale tag matches
-            java.util.Arrays.fill(readTag, -1);
-            java.util.Arrays.fill(writeTag, -1);
+            java.util.Arrays.fill(readTag, 0); // no tag is 0: every generation is at least 2^52
+            java.util.Arrays.fill(writeTag, 0);
             pageGen = 1L << 52;
+        }
+    }
+
+    /** Drops linear page {@code page} from the access caches. */
+    void forgetPage(long page) {
+        int i = (int) page & (PAGES - 1);
+        if (readTag[i] == (page ^ pageGen)) {
+            readTag[i] = 0;
+        }
+        if (writeTag[i] == (page ^ pageGen)) {
+            writeTag[i] = 0;
         }
     }
 }

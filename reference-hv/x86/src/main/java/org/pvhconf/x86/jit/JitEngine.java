@@ -37,7 +37,7 @@ import org.pvhconf.x86.sem.Env;
  * translation's bytes with its frame the first time it runs in each run/flush epoch. TLB flushes
  * (CR3, INVLPG, p2m) drop every chain link. The cache is bounded; when full it is emptied.
  */
-public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
+public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch, Mmu.Listener {
     /** System property: executions of a block start before it is translated (see README, "JIT"). */
     public static final String THRESHOLD_PROPERTY = "pvhconf.jit.threshold";
     static final int DEFAULT_THRESHOLD = 16;
@@ -92,6 +92,7 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
             bound = cpu;
             mmu = new Mmu(cpu);
             mmu.setWriteWatch(this);
+            mmu.setListener(this);
             env = new Env(cpu, mmu);
             interp = new Interpreter(env);
             ctx = new JitContext(cpu, env, this);
@@ -107,9 +108,9 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
     public VmExit run(Cpu cpu, long budget) {
         bind(cpu);
         epoch++;
-        ctx.forgetPages();
+        checkPages(); // the hypervisor may have changed anything between runs
         VmExit injected = interp.deliverPending(cpu);
-        ctx.forgetPages(); // delivery may have changed CPL
+        checkPages(); // delivery may have changed CPL
         if (injected != null) {
             return injected;
         }
@@ -117,6 +118,8 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
         int stalls = 0;
         Translation next = null;
         long tail = 0; // with less budget left than this, interpret
+        boolean interpretNext = false; // after a page-cache miss the caches cannot serve
+        long lastMiss = -1;
 
         for (;;) {
             if (cpu.interruptWindowExiting() && cpu.interruptWindowOpen()) {
@@ -127,7 +130,7 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
             }
             long left = budget - done;
             Translation t = null;
-            if (!cpu.interruptShadow && left >= tail) {
+            if (!cpu.interruptShadow && left >= tail && !interpretNext) {
                 t = next != null ? next : dispatch(cpu);
             }
             next = null;
@@ -139,7 +142,7 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
             }
             if (t == null) {
                 interpreted++;
-                ctx.forgetPages(); // the instruction may change CPL, paging or the TLB
+                interpretNext = false;
                 try {
                     if (interp.step(cpu) == Interpreter.RETIRED) {
                         done++;
@@ -149,6 +152,8 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
                     }
                 } catch (ExitRequest e) {
                     return e.exit;
+                } finally {
+                    checkPages(); // the instruction may have changed CPL, paging or the TLB
                 }
                 continue;
             }
@@ -163,16 +168,30 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
                 long retired = finishPartial(cpu, t, left);
                 done += retired;
                 stalls = retired > 0 ? 1 : stalls + 1;
-                ctx.forgetPages(); // delivery changes CPL and RSP's page
                 try {
                     Delivery.exception(env, f);
                 } catch (ExitRequest e) {
                     return e.exit;
+                } finally {
+                    checkPages(); // delivery changes CPL
                 }
                 continue;
             } catch (ExitRequest e) {
                 finishPartial(cpu, t, left);
                 return e.exit;
+            }
+            if (exit == Block.MISS) {
+                // An access found its page in no cache: fill the cache and run the instruction again,
+                // in the region; the interpreter runs it when the cache may not hold that page, or
+                // when the region came back to the same instruction without retiring anything.
+                long retired = finishPartial(cpu, t, left);
+                done += retired;
+                stalls = 0;
+                boolean again = retired == 0 && cpu.rip == lastMiss;
+                lastMiss = cpu.rip;
+                interpretNext = again || !JitRuntime.fill(ctx);
+                checkPages(); // a TLB fill may have evicted a page the caches hold
+                continue;
             }
             long retired = left - ctx.left;
             cpu.retire(retired);
@@ -182,6 +201,33 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
                 next = follow(cpu, t, exit);
             }
         }
+    }
+
+    private long pagesCr0, pagesCr3, pagesCr4, pagesEfer, pagesAc;
+    private int pagesCpl = -1;
+
+    /**
+     * Empties the page caches when anything that decides an access beside the TLB may have changed
+     * since they were filled: CPL, CR0, CR3, CR4, EFER or RFLAGS.AC. (The TLB tells the caches
+     * itself what it drops: {@link #evicted}, {@link #flushed}.) Every page they hold is then in the
+     * TLB, with the rights it had when cached.
+     */
+    private void checkPages() {
+        Cpu c = cpu();
+        if (c.cpl() != pagesCpl || c.cr0 != pagesCr0 || c.cr3 != pagesCr3 || c.cr4 != pagesCr4 || c.efer != pagesEfer
+                || (c.rflags & RFlags.AC) != pagesAc) {
+            ctx.forgetPages();
+            pagesCpl = c.cpl();
+            pagesCr0 = c.cr0;
+            pagesCr3 = c.cr3;
+            pagesCr4 = c.cr4;
+            pagesEfer = c.efer;
+            pagesAc = c.rflags & RFlags.AC;
+        }
+    }
+
+    private Cpu cpu() {
+        return bound;
     }
 
     /**
@@ -372,6 +418,18 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch {
 
     private void refusedInFrame(long gfn) {
         refused.keySet().removeIf(k -> ((k & ((1L << 56) - 1)) >>> 12) == gfn);
+    }
+
+    // ---- Mmu.Listener ----
+
+    @Override
+    public void evicted(long linearPage) {
+        ctx.forgetPage(linearPage);
+    }
+
+    @Override
+    public void flushed() {
+        ctx.forgetPages();
     }
 
     // ---- Cpu.Engine ----

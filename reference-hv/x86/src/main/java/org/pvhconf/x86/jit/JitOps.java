@@ -72,6 +72,8 @@ final class JitOps implements Ops, Opcodes {
     private int lazyHigh = L_LAZY0;
     /** The pending list at each instruction's first fault point, for the fault handler. */
     final java.util.Map<Integer, java.util.List<Pending>> pendingAtFault = new java.util.TreeMap<>();
+    /** Where the carried operands are at each instruction's first fault point. */
+    final java.util.Map<Integer, Src[]> viewAtFault = new java.util.HashMap<>();
 
     private final Emitter e;
     private final boolean[] konst = new boolean[MAX];
@@ -114,13 +116,64 @@ final class JitOps implements Ops, Opcodes {
      * {@code carried} (null: all dynamic) says where the carried operands are: the operands it names
      * are copied into the CC locals here, the others are there already.
      */
-    void startTrace(Src[] carried) {
+    void startTrace(Src[] carried, int copyRegs) {
         pending = new java.util.ArrayList<>(java.util.List.of(CARRIED));
         lazyHigh = Math.max(lazyHigh, nextLazy);
         nextLazy = L_LAZY0;
         System.arraycopy(regVersion, 0, headVersion, 0, 16);
         headSrc = carried == null ? ALL_DYN : carried;
-        loadCarried(carried);
+        // A register the trace changes while the carried flags may still be read is copied now; the
+        // other named operands are read where they are needed (carriedView).
+        for (int i = 0; i < 4; i++) {
+            copied[i] = headSrc[i].kind() == Src.REG && (copyRegs & 1 << (int) headSrc[i].value()) != 0;
+            if (copied[i]) {
+                e.var(LLOAD, regSlot((int) headSrc[i].value()));
+                e.var(LSTORE, L_CC0 + 2 * i);
+            }
+        }
+    }
+
+    private final boolean[] copied = new boolean[4];
+
+    /**
+     * How to read each carried operand here: a constant, a guest register's local, the difference or
+     * sum of operands 1 and 2, or (DYN) its CC local.
+     */
+    Src[] carriedView() {
+        Src[] v = new Src[4];
+        for (int i = 0; i < 4; i++) {
+            Src src = headSrc[i];
+            if (src.kind() == Src.REG && !copied[i]) {
+                int r = (int) src.value();
+                v[i] = regVersion[r] == headVersion[r] ? src : LOST; // (the head copies a register that can change)
+            } else {
+                v[i] = src.named() && src.kind() != Src.REG ? src : DYN;
+            }
+        }
+        return v;
+    }
+
+    /** Pushes carried operand {@code i} as {@code view} says. */
+    private void pushCarried(Src[] view, int i) {
+        switch (view[i].kind()) {
+            case Src.CONST -> e.lconst(view[i].value());
+            case Src.REG -> e.var(LLOAD, regSlot((int) view[i].value()));
+            case Src.DIFF, Src.SUM -> {
+                pushCarried(view, 1);
+                pushCarried(view, 2);
+                e.insn(view[i].kind() == Src.DIFF ? LSUB : LADD);
+            }
+            case Src.LOST -> throw new IllegalStateException("carried operand " + i + " read after its register changed");
+            default -> e.var(LLOAD, L_CC0 + 2 * i);
+        }
+    }
+
+    /** Pushes CC_OP and the four carried operands, the arguments of {@code applyCc} after RFLAGS. */
+    private void pushCarried(Src[] view) {
+        e.var(ILOAD, L_CCOP);
+        for (int i = 0; i < 4; i++) {
+            pushCarried(view, i);
+        }
     }
 
     // ---- carried operands by name ----
@@ -133,14 +186,14 @@ final class JitOps implements Ops, Opcodes {
      * which is all the {@link org.pvhconf.x86.sem.Flags} helpers read.
      */
     record Src(int kind, long value) {
-        static final int ANY = 0, DYN = 1, CONST = 2, REG = 3, DIFF = 4, SUM = 5;
+        static final int ANY = 0, DYN = 1, CONST = 2, REG = 3, DIFF = 4, SUM = 5, LOST = 6;
 
         boolean named() {
-            return kind >= CONST;
+            return kind >= CONST && kind <= SUM;
         }
     }
 
-    static final Src ANY = new Src(Src.ANY, 0), DYN = new Src(Src.DYN, 0);
+    static final Src ANY = new Src(Src.ANY, 0), DYN = new Src(Src.DYN, 0), LOST = new Src(Src.LOST, 0);
     static final Src[] ALL_DYN = {DYN, DYN, DYN, DYN}, NOTHING = {ANY, ANY, ANY, ANY};
 
     /** Combines what two edges into one head carry: a slot stays named only if both name it alike. */
@@ -178,6 +231,8 @@ final class JitOps implements Ops, Opcodes {
         }
     }
 
+    /** Where an access that misses every page cache goes: the precise exit the translator emits ({@link Block#MISS}). */
+    Label missExit;
     private final int[] regVersion = new int[16];
     private final int[] headVersion = new int[16];
     private int versions;
@@ -227,22 +282,6 @@ final class JitOps implements Ops, Opcodes {
         }
         if ((kind == JitRuntime.CC_SUB || kind == JitRuntime.CC_ADD) && !s[3].named() && s[1].named() && s[2].named()) {
             s[3] = new Src(kind == JitRuntime.CC_SUB ? Src.DIFF : Src.SUM, 0);
-        }
-        return s;
-    }
-
-    /** Where the operands carried into this trace are now (nothing has updated the flags since its head). */
-    private Src[] passedThrough() {
-        Src[] s = headSrc.clone();
-        for (int i = 0; i < 4; i++) {
-            if (s[i].kind() == Src.REG && regVersion[(int) s[i].value()] != headVersion[(int) s[i].value()]) {
-                s[i] = DYN; // the register changed, the CC local still holds the operand
-            }
-        }
-        for (int i = 0; i < 4; i++) {
-            if ((s[i].kind() == Src.DIFF || s[i].kind() == Src.SUM) && !(s[1].named() && s[2].named())) {
-                s[i] = DYN;
-            }
         }
         return s;
     }
@@ -357,22 +396,30 @@ final class JitOps implements Ops, Opcodes {
 
     /** Emits the pending updates of {@code list} into the RFLAGS local (the list itself is kept). */
     void materialize(java.util.List<Pending> list) {
+        materialize(list, null);
+    }
+
+    /** As {@link #materialize(java.util.List)}, reading the carried operands as {@code view} says. */
+    void materialize(java.util.List<Pending> list, Src[] view) {
         if (list.isEmpty()) {
             return;
         }
+        Src[] saved = this.view;
+        this.view = view;
         e.var(LLOAD, L_FLAGS);
         apply(list);
         e.var(LSTORE, L_FLAGS);
+        this.view = saved;
     }
+
+    /** The carried-operand view {@link #apply} reads with; null: {@link #carriedView} now. */
+    private Src[] view;
 
     /** Applies {@code list} to the RFLAGS value on the stack. */
     private void apply(java.util.List<Pending> list) {
         for (Pending p : list) {
             if (p == CARRIED) {
-                e.var(ILOAD, L_CCOP);
-                for (int i = 0; i < 4; i++) {
-                    e.var(LLOAD, L_CC0 + 2 * i);
-                }
+                pushCarried(view != null ? view : carriedView());
                 e.invoke(INVOKESTATIC, RUNTIME, "applyCc", "(JIJJJJ)J");
                 continue;
             }
@@ -432,12 +479,23 @@ final class JitOps implements Ops, Opcodes {
     Src[] edgeFlags(Src[] want) {
         java.util.List<Pending> list = pending;
         if (list.size() == 1 && list.get(0) == CARRIED) {
-            // Nothing happened to the flags since the trace head: the carried state stays.
-            Src[] have = passedThrough();
-            if (want == null || fits(have, want)) {
-                return have;
+            // Nothing happened to the flags since the trace head: the carried state stays. Operands
+            // read from elsewhere go into their CC locals where the next head (or an exit) wants them.
+            Src[] view = carriedView();
+            Src[] have = new Src[4];
+            for (int i = 0; i < 4; i++) {
+                have[i] = view[i].named() ? view[i] : DYN;
             }
-            return materializeAtEdge(list);
+            if (want != null && !fits(have, want)) {
+                return materializeAtEdge(list);
+            }
+            for (int i = 0; i < 4; i++) {
+                if (view[i].named() && (want == null || !want[i].named())) {
+                    pushCarried(view, i);
+                    e.var(LSTORE, L_CC0 + 2 * i); // (the same value: DIFF and SUM read slots 1 and 2 either way)
+                }
+            }
+            return have;
         }
         int kind = list.size() == 1 ? carriedKind(list.get(0)) : JitRuntime.CC_NONE;
         if (kind == JitRuntime.CC_NONE) {
@@ -561,10 +619,7 @@ final class JitOps implements Ops, Opcodes {
         Pending p = list.get(list.size() - 1);
         if (p == CARRIED && list.size() == 1 && cc == 2) {
             e.var(LLOAD, sn.baseSlot()); // CF of what the edges carried in
-            e.var(ILOAD, L_CCOP);
-            for (int i = 0; i < 4; i++) {
-                e.var(LLOAD, L_CC0 + 2 * i);
-            }
+            pushCarried(view != null ? view : carriedView());
             e.invoke(INVOKESTATIC, RUNTIME, "carriedCf", "(JIJJJJ)J");
             return true;
         }
@@ -634,6 +689,7 @@ final class JitOps implements Ops, Opcodes {
             e.iconst(index);
             e.var(ISTORE, L_ICOUNT);
             pendingAtFault.put(index, java.util.List.copyOf(pending)); // also when empty: its trace needs a handler
+            viewAtFault.put(index, carriedView());
         }
     }
 
@@ -808,13 +864,13 @@ final class JitOps implements Ops, Opcodes {
 
     /**
      * A load ({@code v < 0}: leaves the value on the stack) or a store of {@code v}: inline through
-     * the page the region keeps, else through {@link JitRuntime#read}/{@link JitRuntime#write},
-     * whose page the region keeps from then on. Through the JitRuntime only for FS and GS.
+     * the page the region keeps; when it is another page, through the context's page cache, whose
+     * page the region keeps from then on; when that misses too, or the access crosses the page end,
+     * the region leaves before this instruction ({@link #missExit}). Through the JitRuntime (a call)
+     * only for FS and GS.
      */
     private void access(int seg, int addr, int size, int v) {
         boolean write = v >= 0;
-        String slow = write ? "write" : "read";
-        String slowDesc = write ? "(L" + CTX + ";IJIJ)V" : "(L" + CTX + ";IJI)J";
         if (seg >= FLAT_SEGMENTS) {
             e.var(ALOAD, L_CTX);
             e.iconst(seg);
@@ -822,10 +878,10 @@ final class JitOps implements Ops, Opcodes {
             e.iconst(size);
             if (write) {
                 push(v);
-            }
-            e.invoke(INVOKESTATIC, RUNTIME, slow, slowDesc);
-            if (write) {
+                e.invoke(INVOKESTATIC, RUNTIME, "write", "(L" + CTX + ";IJIJ)V");
                 codeWritten();
+            } else {
+                e.invoke(INVOKESTATIC, RUNTIME, "read", "(L" + CTX + ";IJI)J");
             }
             return;
         }
@@ -833,9 +889,12 @@ final class JitOps implements Ops, Opcodes {
         int frameSlot = write ? L_WFRAME : L_RFRAME;
         push(addr);
         e.var(LSTORE, L_TADDR);
+        Label retry = new Label();
         Label miss = new Label();
         Label missPop = new Label();
+        Label leave = new Label();
         Label done = new Label();
+        e.label(retry);
         pageHit(pageSlot, size, miss, missPop);
         e.var(ALOAD, frameSlot);
         e.insn(SWAP);
@@ -849,26 +908,39 @@ final class JitOps implements Ops, Opcodes {
         if (size > 8) {
             e.label(missPop);
             e.insn(POP);
+            e.jump(GOTO, leave); // across the page end
         }
         e.label(miss);
         e.var(ALOAD, L_CTX);
-        e.iconst(seg);
         e.var(LLOAD, L_TADDR);
+        e.iconst(12);
+        e.insn(LUSHR);
+        e.invoke(INVOKESTATIC, RUNTIME, write ? "probeWrite" : "probeRead", "(L" + CTX + ";J)[B");
+        e.insn(DUP);
+        Label found = new Label();
+        e.jump(IFNONNULL, found);
+        e.insn(POP);
+        e.label(leave);
+        e.var(ALOAD, L_CTX);
+        e.iconst(seg);
+        e.field(PUTFIELD, CTX, "missSeg", "I");
+        e.var(ALOAD, L_CTX);
+        e.var(LLOAD, L_TADDR);
+        e.field(PUTFIELD, CTX, "missAddr", "J");
+        e.var(ALOAD, L_CTX);
         e.iconst(size);
-        if (write) {
-            push(v);
-        }
-        e.invoke(INVOKESTATIC, RUNTIME, slow, slowDesc);
-        // the page JitRuntime reports becomes the region's
+        e.field(PUTFIELD, CTX, "missSize", "I");
         e.var(ALOAD, L_CTX);
-        e.field(GETFIELD, CTX, "lastPage", "J");
-        e.var(LSTORE, pageSlot);
-        e.var(ALOAD, L_CTX);
-        e.field(GETFIELD, CTX, "lastFrame", "[B");
+        e.iconst(write ? 1 : 0);
+        e.field(PUTFIELD, CTX, "missWrite", "Z");
+        e.jump(GOTO, missExit);
+        e.label(found);
         e.var(ASTORE, frameSlot);
-        if (write) {
-            codeWritten();
-        }
+        e.var(LLOAD, L_TADDR);
+        e.iconst(12);
+        e.insn(LUSHR);
+        e.var(LSTORE, pageSlot);
+        e.jump(GOTO, retry);
         e.label(done);
     }
 

@@ -10,16 +10,14 @@ import org.pvhconf.x86.sem.Flags;
  *
  * <h2>Memory</h2>
  * A region keeps the last page it read and the last page it wrote in locals (tag and frame), and
- * accesses them inline ({@link Mmu#get8} and the like); on a miss it calls {@link #read}/{@link #write}, which answer from small
- * direct-mapped page caches in front of {@link org.pvhconf.x86.sem.Env#read}/{@link
- * org.pvhconf.x86.sem.Env#write} (the MMU, with all its checks) and leave in
- * {@link JitContext#lastPage}/{@link JitContext#lastFrame} the page the caller may keep (-1: none).
- * A page is cached only after an access through the MMU succeeded, for ES/CS/SS/DS (no base in
- * 64-bit mode), without alignment checking, within the page, and, for writes, only if no translation
- * lives in it, so the write watch still sees every store to code. The engine empties the caches
- * whenever anything that decides an access (CPL, paging, the TLB, the watch) may have changed: at
- * each run, each interpreted instruction, each flush, and each new code frame; none of those can
- * happen inside a translation, so a region's locals live as long as one entry.
+ * accesses them inline ({@link Mmu#get8} and the like); when they miss it probes the context's page
+ * caches ({@link #probeRead}/{@link #probeWrite}, inlined), and when those miss it leaves
+ * ({@link Block#MISS}): no call stays on a region's path, so HotSpot can keep its values in
+ * registers. The engine then fills the cache from the MMU ({@link #fill}) and runs the instruction
+ * again. A page is cached only when the MMU allows the access, for ES/CS/SS/DS (no base in 64-bit
+ * mode), without alignment checking, and, for writes, only if no translation lives in it, so every
+ * store to code reaches the interpreter and the write watch. FS and GS go through {@link #read} and
+ * {@link #write}.
  *
  * <h2>Flags across edges</h2>
  * {@link #applyCc} computes the arithmetic flags a region carried across an internal edge as
@@ -35,52 +33,59 @@ public final class JitRuntime {
     private JitRuntime() {
     }
 
+    /** A read through FS or GS (which have a base): never cached. */
     public static long read(JitContext c, int seg, long addr, int size) {
-        int off = (int) addr & 0xFFF;
-        long page = addr >>> 12;
-        int i = (int) page & (JitContext.PAGES - 1);
-        boolean cacheable = seg < FLAT_SEGMENTS && off + (size >>> 3) <= 4096;
-        if (c.readTag[i] == (page ^ c.pageGen) && cacheable) {
-            c.lastPage = page;
-            c.lastFrame = c.readFrame[i];
-            return Mmu.get(c.readFrame[i], off, size);
-        }
-        long v = c.env.read(seg, addr, size);
-        c.lastPage = -1;
-        if (cacheable && !c.env.alignmentChecked()) {
-            byte[] f = c.env.mmu.frame(addr, GuestPhysMemory.READ, c.env.user());
-            c.readFrame[i] = f;
-            c.readTag[i] = page ^ c.pageGen;
-            c.lastPage = page;
-            c.lastFrame = f;
-        }
-        return v;
+        return c.env.read(seg, addr, size);
     }
 
     public static void write(JitContext c, int seg, long addr, int size, long value) {
-        int off = (int) addr & 0xFFF;
+        c.env.write(seg, addr, size, value);
+    }
+
+    /** The frame of linear page {@code page} if the read cache holds it, else null (small: inlined into regions). */
+    public static byte[] probeRead(JitContext c, long page) {
+        int i = (int) page & (JitContext.PAGES - 1);
+        return c.readTag[i] == (page ^ c.pageGen) ? c.readFrame[i] : null;
+    }
+
+    public static byte[] probeWrite(JitContext c, long page) {
+        int i = (int) page & (JitContext.PAGES - 1);
+        return c.writeTag[i] == (page ^ c.pageGen) ? c.writeFrame[i] : null;
+    }
+
+    /**
+     * After {@link Block#MISS}: puts the page of the access the region left on into its cache, so
+     * that the region finds it when it runs the instruction again. False when the access may not be
+     * cached (FS/GS, across the page end, alignment checking, a frame that holds code) or faults:
+     * the interpreter then runs the instruction. Nothing is written; a fault is not raised here.
+     */
+    static boolean fill(JitContext c) {
+        long addr = c.missAddr;
+        int bytes = c.missSize >>> 3;
+        if (c.missSeg >= FLAT_SEGMENTS || (addr & 0xFFF) + bytes > 4096 || c.env.alignmentChecked()
+                || !org.pvhconf.x86.mmu.PageWalk.canonical(addr)) {
+            return false;
+        }
         long page = addr >>> 12;
         int i = (int) page & (JitContext.PAGES - 1);
-        boolean cacheable = seg < FLAT_SEGMENTS && off + (size >>> 3) <= 4096;
-        if (c.writeTag[i] == (page ^ c.pageGen) && cacheable) {
-            c.lastPage = page;
-            c.lastFrame = c.writeFrame[i];
-            Mmu.put(c.writeFrame[i], off, size, value);
-            return;
-        }
-        c.env.write(seg, addr, size, value);
-        c.lastPage = -1;
-        if (cacheable && !c.env.alignmentChecked()) {
-            boolean user = c.env.user();
-            long gfn = c.env.mmu.physical(addr, GuestPhysMemory.WRITE, user) >>> 12;
-            if (!c.engine.watched(gfn)) {
-                byte[] f = c.env.mmu.frame(addr, GuestPhysMemory.WRITE, user);
-                c.writeFrame[i] = f;
+        boolean user = c.env.user();
+        try {
+            if (c.missWrite) {
+                // the gfn through a read translation first: a write translation of a frame holding code would tell the watch
+                long gfn = c.env.mmu.physical(addr, GuestPhysMemory.READ, user) >>> 12;
+                if (c.engine.watched(gfn)) {
+                    return false;
+                }
+                c.writeFrame[i] = c.env.mmu.frame(addr, GuestPhysMemory.WRITE, user);
                 c.writeTag[i] = page ^ c.pageGen;
-                c.lastPage = page;
-                c.lastFrame = f;
+            } else {
+                c.readFrame[i] = c.env.mmu.frame(addr, GuestPhysMemory.READ, user);
+                c.readTag[i] = page ^ c.pageGen;
             }
+        } catch (org.pvhconf.x86.fault.Fault | org.pvhconf.x86.fault.ExitRequest e) {
+            return false; // the interpreter raises it at the instruction
         }
+        return true;
     }
 
     /** CF (bit 0) of {@link #applyCc}, without computing the other flags: what INC and DEC keep. */

@@ -399,8 +399,11 @@ final class Translator implements Opcodes {
             ops = new JitOps(e);
             int first = 0;
             // The traces that can fault are covered by the handler; the others are not, so that no
-            // value of a loop without memory accesses is live into it.
+            // value of a loop without memory accesses is live into it. An access that misses every
+            // page cache jumps to the same code with null for the exception, and returns MISS.
             Label handler = new Label();
+            Label missExit = new Label();
+            ops.missExit = missExit;
             for (int i = 0; i < traces.size(); i++) {
                 Label start = new Label();
                 Label end = new Label();
@@ -415,6 +418,8 @@ final class Translator implements Opcodes {
                 first = hi;
             }
             Label common = new Label();
+            e.label(missExit); // (no trace falls through to here: each ends in a jump)
+            e.insn(ACONST_NULL);
             e.label(handler);
             // Flags still pending at the faulting instruction are computed now, from their operands.
             int[] keys = ops.pendingAtFault.keySet().stream().mapToInt(Integer::intValue).toArray();
@@ -426,7 +431,7 @@ final class Translator implements Opcodes {
             e.lookupSwitch(common, keys, cases);
             for (int i = 0; i < keys.length; i++) {
                 e.label(cases[i]);
-                ops.materialize(ops.pendingAtFault.get(keys[i]));
+                ops.materialize(ops.pendingAtFault.get(keys[i]), ops.viewAtFault.get(keys[i]));
                 e.jump(GOTO, common);
             }
             e.label(common);
@@ -437,7 +442,14 @@ final class Translator implements Opcodes {
             e.var(ALOAD, JitOps.L_CTX);
             e.var(LLOAD, JitOps.L_LEFT); // at the start of the faulting trace: the engine adds Region.inTrace
             e.field(PUTFIELD, CTX, "left", "J");
+            Label missed = new Label();
+            e.insn(DUP);
+            e.jump(IFNULL, missed);
             e.insn(ATHROW);
+            e.label(missed);
+            e.insn(POP);
+            e.iconst(Block.MISS);
+            e.insn(IRETURN);
             for (int i = 0; i < budgetExit.length; i++) {
                 if (budgetExit[i] != null) {
                     e.label(budgetExit[i]);
@@ -453,7 +465,7 @@ final class Translator implements Opcodes {
             // Every exit: the carried flags into RFLAGS, the registers back, RIP and the budget left.
             e.label(stub);
             if (flagsWritten) {
-                ops.materialize(List.of(JitOps.CARRIED));
+                ops.materialize(List.of(JitOps.CARRIED), JitOps.ALL_DYN); // every exit leaves them in the CC locals
             }
             spill();
             e.var(ALOAD, JitOps.L_CPU);
@@ -523,7 +535,7 @@ final class Translator implements Opcodes {
             Trace t = traces.get(ti);
             List<Insn> insns = t.insns;
             e.label(heads[ti]);
-            ops.startTrace(wantAt(ti));
+            ops.startTrace(wantAt(ti), changedWhileCarried(insns));
             int n = insns.size();
             for (int k = 0; k < n; k++) {
                 Insn in = insns.get(k);
@@ -558,6 +570,21 @@ final class Translator implements Opcodes {
                     edge(next, n);
                 }
             }
+        }
+
+        /**
+         * The registers a trace writes while the flags carried into it may still be read: before its
+         * first instruction that overwrites every arithmetic flag without reading any.
+         */
+        private static int changedWhileCarried(List<Insn> insns) {
+            int regs = 0;
+            for (Insn in : insns) {
+                if ((in.flagsMask & org.pvhconf.x86.isa.RFlags.ARITH) == org.pvhconf.x86.isa.RFlags.ARITH && !in.flagsRead) {
+                    break; // its own writes come after its last possible fault
+                }
+                regs |= in.regsWritten;
+            }
+            return regs;
         }
 
         /** Writes back the registers and flags the region changes. */

@@ -51,6 +51,23 @@ public final class Mmu {
         watch = w;
     }
 
+    /**
+     * Told when the TLB stops holding a translation, so that a cache in front of it (the JIT's page
+     * caches) holds nothing the TLB does not: a page is evicted by a walk that refills its entry
+     * (for another page or the same one) or by INVLPG; a flush drops them all.
+     */
+    public interface Listener {
+        void evicted(long linearPage);
+
+        void flushed();
+    }
+
+    private Listener listener;
+
+    public void setListener(Listener l) {
+        listener = l;
+    }
+
     /** Drops the cached write translations of {@code gfn}, so that its next write consults the watch. */
     public void forgetWrites(long frame) {
         for (int i = 0; i < TLB_SIZE; i++) {
@@ -74,6 +91,9 @@ public final class Mmu {
     /** Forgets every translation (MOV CR3, CR0/CR4 paging bits, EFER, p2m change). */
     public void flush() {
         java.util.Arrays.fill(vpn, -1L);
+        if (listener != null) {
+            listener.flushed();
+        }
     }
 
     /** Forgets every translation but global ones (a CR3 load with CR4.PGE; SDM Vol. 3 §4.10.2.4). */
@@ -83,11 +103,17 @@ public final class Mmu {
                 vpn[i] = -1L;
             }
         }
+        if (listener != null) {
+            listener.flushed();
+        }
     }
 
     /** Forgets the translation of one linear page (INVLPG). */
     public void flushPage(long linear) {
         int i = (int) ((linear >>> 12) & (TLB_SIZE - 1));
+        if (listener != null && vpn[i] >= 0) {
+            listener.evicted(vpn[i]);
+        }
         vpn[i] = -1L;
     }
 
@@ -189,6 +215,9 @@ public final class Mmu {
             default -> throw new ExitRequest(VmExit.eptViolation(r.p2mGpa, GuestPhysMemory.READ));
         }
         long page = linear >>> 12;
+        if (listener != null && vpn[i] >= 0) {
+            listener.evicted(vpn[i]);
+        }
         boolean sameFrame = vpn[i] == page && gfn[i] == r.gfn;
         vpn[i] = page;
         gfn[i] = r.gfn;
