@@ -23,6 +23,13 @@ public final class JitContext {
     /** The trace of the region to start at (an index into its heads). */
     public int entry;
     /**
+     * Set by {@link JitRuntime#read}/{@link JitRuntime#write}: the linear page just accessed and its
+     * frame, when the region may keep it in its locals; -1 otherwise.
+     */
+    public long lastPage = -1;
+    public byte[] lastFrame;
+
+    /**
      * The access a region left on ({@link Block#MISS}): its segment, offset, size in bits and
      * direction; the engine fills the page caches for it ({@link JitRuntime#fill}).
      */

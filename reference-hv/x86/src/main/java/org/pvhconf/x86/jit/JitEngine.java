@@ -76,7 +76,7 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch, Mmu.Listener
     static final int SMC_LIMIT = 8;
 
     // statistics, for tests and the bench
-    long blocksRun, interpreted, invalidations;
+    long blocksRun, interpreted, invalidations, pageMisses;
 
 
     public JitEngine() {
@@ -184,6 +184,7 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch, Mmu.Listener
                 // An access found its page in no cache: fill the cache and run the instruction again,
                 // in the region; the interpreter runs it when the cache may not hold that page, or
                 // when the region came back to the same instruction without retiring anything.
+                pageMisses++;
                 long retired = finishPartial(cpu, t, left);
                 done += retired;
                 stalls = 0;
@@ -456,8 +457,8 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch, Mmu.Listener
     /** Counters for reports: translated blocks entered, instructions interpreted, invalidations, cache size. */
     public String stats() {
         return String.format(java.util.Locale.ROOT, "%d translations cached, %d blocks run, %d instructions interpreted,"
-                + " %d invalidations, %d frames left to the interpreter", cache.size(), blocksRun, interpreted,
-                invalidations, smcFrames.values().stream().filter(c -> c[0] >= SMC_LIMIT).count());
+                + " %d page-cache misses, %d invalidations, %d frames left to the interpreter", cache.size(), blocksRun,
+                interpreted, pageMisses, invalidations, smcFrames.values().stream().filter(c -> c[0] >= SMC_LIMIT).count());
     }
 
     /** Translations made by this JVM so far. */

@@ -871,6 +871,10 @@ final class JitOps implements Ops, Opcodes {
      */
     private void access(int seg, int addr, int size, int v) {
         boolean write = v >= 0;
+        if (seg < FLAT_SEGMENTS && !leaveOnMiss) {
+            callOnMiss(seg, addr, size, v);
+            return;
+        }
         if (seg >= FLAT_SEGMENTS) {
             e.var(ALOAD, L_CTX);
             e.iconst(seg);
@@ -889,21 +893,12 @@ final class JitOps implements Ops, Opcodes {
         int frameSlot = write ? L_WFRAME : L_RFRAME;
         push(addr);
         e.var(LSTORE, L_TADDR);
-        Label retry = new Label();
         Label miss = new Label();
         Label missPop = new Label();
         Label leave = new Label();
         Label done = new Label();
-        e.label(retry);
         pageHit(pageSlot, size, miss, missPop);
-        e.var(ALOAD, frameSlot);
-        e.insn(SWAP);
-        if (write) {
-            push(v);
-            e.invoke(INVOKESTATIC, MMU, "put" + size, "([BIJ)V");
-        } else {
-            e.invoke(INVOKESTATIC, MMU, "get" + size, "([BI)J");
-        }
+        frameAccess(frameSlot, size, v);
         e.jump(GOTO, done);
         if (size > 8) {
             e.label(missPop);
@@ -940,8 +935,76 @@ final class JitOps implements Ops, Opcodes {
         e.iconst(12);
         e.insn(LUSHR);
         e.var(LSTORE, pageSlot);
-        e.jump(GOTO, retry);
+        // the access again, with the page just found (not a jump back: that would make every access a loop)
+        e.var(LLOAD, L_TADDR);
+        e.insn(L2I);
+        e.iconst(0xFFF);
+        e.insn(IAND);
+        if (size > 8) {
+            e.insn(DUP);
+            e.iconst(4096 - size / 8);
+            e.jump(IF_ICMPGT, missPop);
+        }
+        frameAccess(frameSlot, size, v);
         e.label(done);
+    }
+
+    /** As {@link #access}, but a miss calls {@link JitRuntime#read}/{@link JitRuntime#write}, whose page the region keeps. */
+    private void callOnMiss(int seg, int addr, int size, int v) {
+        boolean write = v >= 0;
+        int pageSlot = write ? L_WPAGE : L_RPAGE;
+        int frameSlot = write ? L_WFRAME : L_RFRAME;
+        push(addr);
+        e.var(LSTORE, L_TADDR);
+        Label miss = new Label();
+        Label missPop = new Label();
+        Label done = new Label();
+        pageHit(pageSlot, size, miss, missPop);
+        frameAccess(frameSlot, size, v);
+        e.jump(GOTO, done);
+        if (size > 8) {
+            e.label(missPop);
+            e.insn(POP);
+        }
+        e.label(miss);
+        e.var(ALOAD, L_CTX);
+        e.iconst(seg);
+        e.var(LLOAD, L_TADDR);
+        e.iconst(size);
+        if (write) {
+            push(v);
+            e.invoke(INVOKESTATIC, RUNTIME, "write", "(L" + CTX + ";IJIJ)V");
+        } else {
+            e.invoke(INVOKESTATIC, RUNTIME, "read", "(L" + CTX + ";IJI)J");
+        }
+        e.var(ALOAD, L_CTX);
+        e.field(GETFIELD, CTX, "lastPage", "J");
+        e.var(LSTORE, pageSlot);
+        e.var(ALOAD, L_CTX);
+        e.field(GETFIELD, CTX, "lastFrame", "[B");
+        e.var(ASTORE, frameSlot);
+        if (write) {
+            codeWritten();
+        }
+        e.label(done);
+    }
+
+    /**
+     * Set by the translator for each trace: true when the trace loops to its own head, whose accesses
+     * then leave the region on a miss instead of calling ({@link #access}).
+     */
+    boolean leaveOnMiss;
+
+    /** The access itself, on the page offset on the stack, in the frame in {@code frameSlot}. */
+    private void frameAccess(int frameSlot, int size, int v) {
+        e.var(ALOAD, frameSlot);
+        e.insn(SWAP);
+        if (v >= 0) {
+            push(v);
+            e.invoke(INVOKESTATIC, MMU, "put" + size, "([BIJ)V");
+        } else {
+            e.invoke(INVOKESTATIC, MMU, "get" + size, "([BI)J");
+        }
     }
 
     /** Only a store through {@link JitRuntime#write} can hit code (the page locals never hold a watched frame). */

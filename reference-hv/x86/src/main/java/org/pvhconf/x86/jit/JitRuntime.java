@@ -10,11 +10,12 @@ import org.pvhconf.x86.sem.Flags;
  *
  * <h2>Memory</h2>
  * A region keeps the last page it read and the last page it wrote in locals (tag and frame), and
- * accesses them inline ({@link Mmu#get8} and the like); when they miss it probes the context's page
- * caches ({@link #probeRead}/{@link #probeWrite}, inlined), and when those miss it leaves
- * ({@link Block#MISS}): no call stays on a region's path, so HotSpot can keep its values in
- * registers. The engine then fills the cache from the MMU ({@link #fill}) and runs the instruction
- * again. A page is cached only when the MMU allows the access, for ES/CS/SS/DS (no base in 64-bit
+ * accesses them inline ({@link Mmu#get8} and the like). When they miss, a trace that loops to
+ * itself probes the context's page caches ({@link #probeRead}/{@link #probeWrite}, inlined) and,
+ * when those miss too, leaves ({@link Block#MISS}): no call is on the loop's path, so HotSpot can
+ * keep its values in registers; the engine fills the cache from the MMU ({@link #fill}) and runs
+ * the instruction again. Other traces call {@link #read}/{@link #write}, which keeps regions
+ * small. A page is cached only when the MMU allows the access, for ES/CS/SS/DS (no base in 64-bit
  * mode), without alignment checking, and, for writes, only if no translation lives in it, so every
  * store to code reaches the interpreter and the write watch. FS and GS go through {@link #read} and
  * {@link #write}.
@@ -33,13 +34,57 @@ public final class JitRuntime {
     private JitRuntime() {
     }
 
-    /** A read through FS or GS (which have a base): never cached. */
+    /**
+     * An access that missed the region's page locals, in a trace that calls on a miss (and every FS
+     * or GS access): through the page caches, else the MMU; leaves in {@link JitContext#lastPage}
+     * and {@link JitContext#lastFrame} the page the region may keep from then on (-1: none).
+     */
     public static long read(JitContext c, int seg, long addr, int size) {
-        return c.env.read(seg, addr, size);
+        int off = (int) addr & 0xFFF;
+        long page = addr >>> 12;
+        int i = (int) page & (JitContext.PAGES - 1);
+        boolean cacheable = seg < FLAT_SEGMENTS && off + (size >>> 3) <= 4096;
+        if (c.readTag[i] == (page ^ c.pageGen) && cacheable) {
+            c.lastPage = page;
+            c.lastFrame = c.readFrame[i];
+            return Mmu.get(c.readFrame[i], off, size);
+        }
+        long v = c.env.read(seg, addr, size);
+        c.lastPage = -1;
+        if (cacheable && !c.env.alignmentChecked()) {
+            byte[] f = c.env.mmu.frame(addr, GuestPhysMemory.READ, c.env.user());
+            c.readFrame[i] = f;
+            c.readTag[i] = page ^ c.pageGen;
+            c.lastPage = page;
+            c.lastFrame = f;
+        }
+        return v;
     }
 
     public static void write(JitContext c, int seg, long addr, int size, long value) {
+        int off = (int) addr & 0xFFF;
+        long page = addr >>> 12;
+        int i = (int) page & (JitContext.PAGES - 1);
+        boolean cacheable = seg < FLAT_SEGMENTS && off + (size >>> 3) <= 4096;
+        if (c.writeTag[i] == (page ^ c.pageGen) && cacheable) {
+            c.lastPage = page;
+            c.lastFrame = c.writeFrame[i];
+            Mmu.put(c.writeFrame[i], off, size, value);
+            return;
+        }
         c.env.write(seg, addr, size, value);
+        c.lastPage = -1;
+        if (cacheable && !c.env.alignmentChecked()) {
+            boolean user = c.env.user();
+            long gfn = c.env.mmu.physical(addr, GuestPhysMemory.WRITE, user) >>> 12;
+            if (!c.engine.watched(gfn)) {
+                byte[] f = c.env.mmu.frame(addr, GuestPhysMemory.WRITE, user);
+                c.writeFrame[i] = f;
+                c.writeTag[i] = page ^ c.pageGen;
+                c.lastPage = page;
+                c.lastFrame = f;
+            }
+        }
     }
 
     /** The frame of linear page {@code page} if the read cache holds it, else null (small: inlined into regions). */

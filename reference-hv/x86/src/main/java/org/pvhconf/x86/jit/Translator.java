@@ -536,6 +536,8 @@ final class Translator implements Opcodes {
             List<Insn> insns = t.insns;
             e.label(heads[ti]);
             ops.startTrace(wantAt(ti), changedWhileCarried(insns));
+            // A loop's accesses leave the region on a page-cache miss: no call on the loop's path (see JitRuntime).
+            ops.leaveOnMiss = t.successors.contains(t.head);
             int n = insns.size();
             for (int k = 0; k < n; k++) {
                 Insn in = insns.get(k);

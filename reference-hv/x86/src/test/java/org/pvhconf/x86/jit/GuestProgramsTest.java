@@ -60,7 +60,8 @@ class GuestProgramsTest {
     /**
      * A translated loop loads through RSI, 512 bytes further each pass; the 9th pass reaches a
      * not-present page. The #PF must name the load (pushed RIP, CR2) with every register as the
-     * instruction before it left it.
+     * instruction before it left it. (A loop's access leaves its region when no page cache holds the
+     * page; the interpreter then raises the fault.)
      */
     @Test
     void faultInsideTranslatedBlock_isPrecise_onBothEngines() {
@@ -100,6 +101,7 @@ class GuestProgramsTest {
         assertEquals(pushedRip[0], pushedRip[1]);
         assertEquals(CODE + 15, pushedRip[0], "the pushed RIP is the faulting MOV's (after 5 + 2 + 4 + 4 bytes)");
         assertTrue(jit.blocksRun > 0);
+        assertTrue(jit.pageMisses > 0, "the loop's load left the region on a page-cache miss (the fault among them)");
     }
 
     /**
