@@ -864,35 +864,21 @@ final class JitOps implements Ops, Opcodes {
 
     /**
      * A load ({@code v < 0}: leaves the value on the stack) or a store of {@code v}: inline through
-     * the page the region keeps; when it is another page, through the context's page cache, whose
-     * page the region keeps from then on; when that misses too, or the access crosses the page end,
-     * the region leaves before this instruction ({@link #missExit}). Through the JitRuntime (a call)
-     * only for FS and GS.
+     * the page the region keeps. In a loop ({@link #leaveOnMiss}), another page comes from the
+     * context's page cache, whose page the region keeps from then on; when that misses too, or the
+     * access crosses the page end, the region leaves before this instruction ({@link #missExit}).
+     * Elsewhere a miss calls the JitRuntime ({@link #callRuntime}), as FS and GS accesses always do.
      */
     private void access(int seg, int addr, int size, int v) {
         boolean write = v >= 0;
-        if (seg < FLAT_SEGMENTS && !leaveOnMiss) {
-            callOnMiss(seg, addr, size, v);
-            return;
-        }
+        push(addr);
+        e.var(LSTORE, L_TADDR);
         if (seg >= FLAT_SEGMENTS) {
-            e.var(ALOAD, L_CTX);
-            e.iconst(seg);
-            push(addr);
-            e.iconst(size);
-            if (write) {
-                push(v);
-                e.invoke(INVOKESTATIC, RUNTIME, "write", "(L" + CTX + ";IJIJ)V");
-                codeWritten();
-            } else {
-                e.invoke(INVOKESTATIC, RUNTIME, "read", "(L" + CTX + ";IJI)J");
-            }
+            callRuntime(seg, size, v);
             return;
         }
         int pageSlot = write ? L_WPAGE : L_RPAGE;
         int frameSlot = write ? L_WFRAME : L_RFRAME;
-        push(addr);
-        e.var(LSTORE, L_TADDR);
         Label miss = new Label();
         Label missPop = new Label();
         Label leave = new Label();
@@ -903,9 +889,23 @@ final class JitOps implements Ops, Opcodes {
         if (size > 8) {
             e.label(missPop);
             e.insn(POP);
-            e.jump(GOTO, leave); // across the page end
+            if (leaveOnMiss) {
+                e.jump(GOTO, leave); // across the page end
+            }
         }
         e.label(miss);
+        if (!leaveOnMiss) {
+            callRuntime(seg, size, v);
+            // the page JitRuntime reports becomes the region's
+            e.var(ALOAD, L_CTX);
+            e.field(GETFIELD, CTX, "lastPage", "J");
+            e.var(LSTORE, pageSlot);
+            e.var(ALOAD, L_CTX);
+            e.field(GETFIELD, CTX, "lastFrame", "[B");
+            e.var(ASTORE, frameSlot);
+            e.label(done);
+            return;
+        }
         e.var(ALOAD, L_CTX);
         e.var(LLOAD, L_TADDR);
         e.iconst(12);
@@ -949,44 +949,19 @@ final class JitOps implements Ops, Opcodes {
         e.label(done);
     }
 
-    /** As {@link #access}, but a miss calls {@link JitRuntime#read}/{@link JitRuntime#write}, whose page the region keeps. */
-    private void callOnMiss(int seg, int addr, int size, int v) {
-        boolean write = v >= 0;
-        int pageSlot = write ? L_WPAGE : L_RPAGE;
-        int frameSlot = write ? L_WFRAME : L_RFRAME;
-        push(addr);
-        e.var(LSTORE, L_TADDR);
-        Label miss = new Label();
-        Label missPop = new Label();
-        Label done = new Label();
-        pageHit(pageSlot, size, miss, missPop);
-        frameAccess(frameSlot, size, v);
-        e.jump(GOTO, done);
-        if (size > 8) {
-            e.label(missPop);
-            e.insn(POP);
-        }
-        e.label(miss);
+    /** The access at {@code L_TADDR} through {@link JitRuntime#read}/{@link JitRuntime#write} (a load leaves its value on the stack). */
+    private void callRuntime(int seg, int size, int v) {
         e.var(ALOAD, L_CTX);
         e.iconst(seg);
         e.var(LLOAD, L_TADDR);
         e.iconst(size);
-        if (write) {
+        if (v >= 0) {
             push(v);
             e.invoke(INVOKESTATIC, RUNTIME, "write", "(L" + CTX + ";IJIJ)V");
+            codeWritten();
         } else {
             e.invoke(INVOKESTATIC, RUNTIME, "read", "(L" + CTX + ";IJI)J");
         }
-        e.var(ALOAD, L_CTX);
-        e.field(GETFIELD, CTX, "lastPage", "J");
-        e.var(LSTORE, pageSlot);
-        e.var(ALOAD, L_CTX);
-        e.field(GETFIELD, CTX, "lastFrame", "[B");
-        e.var(ASTORE, frameSlot);
-        if (write) {
-            codeWritten();
-        }
-        e.label(done);
     }
 
     /**

@@ -169,15 +169,23 @@ class GuestProgramsTest {
                 inc rcx
                 jmp again
                 """;
+        assertCmp77FlagsInPageFault(src, 7);
+    }
+
+    /**
+     * Runs {@code src} on both engines with page 0x22000 not present; its 8th load faults there, after
+     * CMP 7, 7 and with RCX = {@code rcx}. The #PF frame must hold that CMP's flags on both.
+     */
+    private static void assertCmp77FlagsInPageFault(String src, long rcx) {
         long[] pushedFlags = new long[2];
         int i = 0;
         JitEngine jit = new JitEngine(2);
         for (Cpu.Engine engine : new Cpu.Engine[] {new Interpreter(), jit}) {
             TestMachine m = machine(engine, src);
-            m.setPte(0x22000, 0); // not present: the 8th load faults, after CMP 7, 7
+            m.setPte(0x22000, 0); // not present
             assertEquals(VmExit.Reason.HLT, m.run(100_000).reason(), "stops at the #PF handler's HLT");
             assertEquals(0x22000, m.cpu.cr2);
-            assertEquals(7, m.cpu.gpr[1], "rcx");
+            assertEquals(rcx, m.cpu.gpr[1], "rcx");
             pushedFlags[i++] = m.read64(m.cpu.gpr[4] + 24); // error code, RIP, CS, RFLAGS
         }
         assertEquals(pushedFlags[0], pushedFlags[1]);
@@ -219,24 +227,8 @@ class GuestProgramsTest {
                 mov rax, [rsi]
                 jmp again
                 """;
-        for (String src : new String[] {inHead, beforeEdge}) {
-            long[] pushedFlags = new long[2];
-            int i = 0;
-            JitEngine jit = new JitEngine(2);
-            for (Cpu.Engine engine : new Cpu.Engine[] {new Interpreter(), jit}) {
-                TestMachine m = machine(engine, src);
-                m.setPte(0x22000, 0); // not present: the 8th load faults, after CMP 7, 7 and RCX = 8
-                assertEquals(VmExit.Reason.HLT, m.run(100_000).reason(), "stops at the #PF handler's HLT");
-                assertEquals(0x22000, m.cpu.cr2);
-                assertEquals(8, m.cpu.gpr[1], "rcx");
-                pushedFlags[i++] = m.read64(m.cpu.gpr[4] + 24); // error code, RIP, CS, RFLAGS
-            }
-            assertEquals(pushedFlags[0], pushedFlags[1]);
-            long arith = org.pvhconf.x86.isa.RFlags.ARITH;
-            assertEquals(org.pvhconf.x86.isa.RFlags.ZF | org.pvhconf.x86.isa.RFlags.PF, pushedFlags[1] & arith,
-                    "CMP 7, 7: ZF and PF");
-            assertTrue(jit.blocksRun > 0);
-        }
+        assertCmp77FlagsInPageFault(inHead, 8);
+        assertCmp77FlagsInPageFault(beforeEdge, 8);
     }
 
     /**
