@@ -36,6 +36,13 @@ import org.pvhconf.x86.sem.Env;
  * instruction. Writes the hypervisor makes between runs, and p2m changes, are caught by comparing a
  * translation's bytes with its frame the first time it runs in each run/flush epoch. TLB flushes
  * (CR3, INVLPG, p2m) drop every chain link. The cache is bounded; when full it is emptied.
+ *
+ * <h2>Page caches</h2>
+ * The {@link JitContext}'s page caches, which translated code reads through, hold nothing the TLB
+ * does not: the MMU reports every entry it drops ({@link Mmu.Listener}), and {@link #checkPages}
+ * empties them when CPL, a control register, EFER or RFLAGS.AC changed, at each run, after each
+ * interpreted instruction and after each delivery. A region that leaves on a page-cache miss
+ * ({@link Block#MISS}) has the page filled here and runs the instruction again.
  */
 public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch, Mmu.Listener {
     /** System property: executions of a block start before it is translated (see README, "JIT"). */
