@@ -836,6 +836,11 @@ final class JitOps implements Ops, Opcodes {
         e.var(LLOAD, pageSlot);
         e.insn(LCMP);
         e.jump(IFNE, miss);
+        pageOffset(size, missOff);
+    }
+
+    /** Leaves the page offset (int) of {@code L_TADDR} on the stack; jumps to {@code missOff} with it when the access crosses the page end. */
+    private void pageOffset(int size, Label missOff) {
         e.var(LLOAD, L_TADDR);
         e.insn(L2I);
         e.iconst(0xFFF);
@@ -936,15 +941,7 @@ final class JitOps implements Ops, Opcodes {
         e.insn(LUSHR);
         e.var(LSTORE, pageSlot);
         // the access again, with the page just found (not a jump back: that would make every access a loop)
-        e.var(LLOAD, L_TADDR);
-        e.insn(L2I);
-        e.iconst(0xFFF);
-        e.insn(IAND);
-        if (size > 8) {
-            e.insn(DUP);
-            e.iconst(4096 - size / 8);
-            e.jump(IF_ICMPGT, missPop);
-        }
+        pageOffset(size, missPop);
         frameAccess(frameSlot, size, v);
         e.label(done);
     }
