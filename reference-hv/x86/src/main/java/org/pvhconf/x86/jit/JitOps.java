@@ -37,12 +37,13 @@ final class JitOps implements Ops, Opcodes {
      * (region-wide index); the budget left at the start of the current
      * trace; the guest registers and RFLAGS; the flags carried across edges (CC_OP and four
      * operands, {@link JitRuntime#applyCc}); the pages kept for loads and stores (tag, frame); a
-     * store hit code; an exit's target and number; the trace the dispatch switch enters next.
+     * store hit code; an exit's target and number; the trace the dispatch switch enters next; the
+     * exception the fault handler rethrows (null: a page-cache miss).
      */
     static final int THIS = 0, L_CTX = 1, L_CPU = 2, L_ENV = 3, L_GPR = 4, L_ICOUNT = 5, L_LEFT = 6, L_REG0 = 8,
             L_FLAGS = L_REG0 + 32, L_CC0 = L_FLAGS + 2, L_TADDR = L_CC0 + 8, L_RPAGE = L_TADDR + 2,
             L_WPAGE = L_RPAGE + 2, L_XRIP = L_WPAGE + 2, L_CCOP = L_XRIP + 2, L_XNO = L_CCOP + 1,
-            L_CW = L_XNO + 1, L_RFRAME = L_CW + 1, L_WFRAME = L_RFRAME + 1, L_NEXT = L_WFRAME + 1, L_LAZY0 = L_NEXT + 1,
+            L_CW = L_XNO + 1, L_RFRAME = L_CW + 1, L_WFRAME = L_RFRAME + 1, L_NEXT = L_WFRAME + 1, L_EXC = L_NEXT + 1, L_LAZY0 = L_EXC + 1,
             L_TEMP0 = L_LAZY0 + 2 * LAZY_CAP;
 
     private static final int MAX = 512;

@@ -418,9 +418,16 @@ final class Translator implements Opcodes {
                 first = hi;
             }
             Label common = new Label();
-            e.label(missExit); // (no trace falls through to here: each ends in a jump)
+            // The handler's first instruction is reached only by a throw (C1 refuses to compile a
+            // method whose handler normal code also enters); a miss joins it after that.
+            Label handlerBody = new Label();
+            e.label(missExit);
             e.insn(ACONST_NULL);
+            e.var(ASTORE, JitOps.L_EXC);
+            e.jump(GOTO, handlerBody);
             e.label(handler);
+            e.var(ASTORE, JitOps.L_EXC);
+            e.label(handlerBody);
             // Flags still pending at the faulting instruction are computed now, from their operands.
             int[] keys = ops.pendingAtFault.keySet().stream().mapToInt(Integer::intValue).toArray();
             Label[] cases = new Label[keys.length];
@@ -443,11 +450,11 @@ final class Translator implements Opcodes {
             e.var(LLOAD, JitOps.L_LEFT); // at the start of the faulting trace: the engine adds Region.inTrace
             e.field(PUTFIELD, CTX, "left", "J");
             Label missed = new Label();
-            e.insn(DUP);
+            e.var(ALOAD, JitOps.L_EXC);
             e.jump(IFNULL, missed);
+            e.var(ALOAD, JitOps.L_EXC);
             e.insn(ATHROW);
             e.label(missed);
-            e.insn(POP);
             e.iconst(Block.MISS);
             e.insn(IRETURN);
             for (int i = 0; i < budgetExit.length; i++) {
