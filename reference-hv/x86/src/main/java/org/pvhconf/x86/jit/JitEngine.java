@@ -221,7 +221,7 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch, Mmu.Listener
      * TLB, with the rights it had when cached.
      */
     private void checkPages() {
-        Cpu c = cpu();
+        Cpu c = bound;
         if (c.cpl() != pagesCpl || c.cr0 != pagesCr0 || c.cr3 != pagesCr3 || c.cr4 != pagesCr4 || c.efer != pagesEfer
                 || (c.rflags & RFlags.AC) != pagesAc) {
             ctx.forgetPages();
@@ -232,10 +232,6 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch, Mmu.Listener
             pagesEfer = c.efer;
             pagesAc = c.rflags & RFlags.AC;
         }
-    }
-
-    private Cpu cpu() {
-        return bound;
     }
 
     /**
@@ -445,8 +441,7 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch, Mmu.Listener
     @Override
     public void flush(Cpu cpu) {
         bind(cpu);
-        mmu.flush();
-        ctx.forgetPages();
+        mmu.flush(); // which empties the page caches too (flushed)
         java.util.Arrays.fill(jumpCache, null);
         gen++;
         epoch++;

@@ -215,20 +215,10 @@ final class JitOps implements Ops, Opcodes {
             return;
         }
         for (int i = 0; i < 4; i++) {
-            Src src = carried[i];
-            switch (src.kind()) {
-                case Src.CONST -> e.lconst(src.value());
-                case Src.REG -> e.var(LLOAD, regSlot((int) src.value()));
-                case Src.DIFF, Src.SUM -> {
-                    e.var(LLOAD, L_CC0 + 2);
-                    e.var(LLOAD, L_CC0 + 4);
-                    e.insn(src.kind() == Src.DIFF ? LSUB : LADD);
-                }
-                default -> {
-                    continue;
-                }
+            if (carried[i].named()) {
+                pushCarried(carried, i);
+                e.var(LSTORE, L_CC0 + 2 * i);
             }
-            e.var(LSTORE, L_CC0 + 2 * i);
         }
     }
 

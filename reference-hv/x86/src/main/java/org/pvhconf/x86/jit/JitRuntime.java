@@ -50,14 +50,7 @@ public final class JitRuntime {
             return Mmu.get(c.readFrame[i], off, size);
         }
         long v = c.env.read(seg, addr, size);
-        c.lastPage = -1;
-        if (cacheable && !c.env.alignmentChecked()) {
-            byte[] f = c.env.mmu.frame(addr, GuestPhysMemory.READ, c.env.user());
-            c.readFrame[i] = f;
-            c.readTag[i] = page ^ c.pageGen;
-            c.lastPage = page;
-            c.lastFrame = f;
-        }
+        keep(c, page, cacheable && !c.env.alignmentChecked() ? cache(c, addr, false) : null);
         return v;
     }
 
@@ -73,18 +66,39 @@ public final class JitRuntime {
             return;
         }
         c.env.write(seg, addr, size, value);
-        c.lastPage = -1;
-        if (cacheable && !c.env.alignmentChecked()) {
-            boolean user = c.env.user();
-            long gfn = c.env.mmu.physical(addr, GuestPhysMemory.WRITE, user) >>> 12;
-            if (!c.engine.watched(gfn)) {
-                byte[] f = c.env.mmu.frame(addr, GuestPhysMemory.WRITE, user);
-                c.writeFrame[i] = f;
-                c.writeTag[i] = page ^ c.pageGen;
-                c.lastPage = page;
-                c.lastFrame = f;
-            }
+        keep(c, page, cacheable && !c.env.alignmentChecked() ? cache(c, addr, true) : null);
+    }
+
+    /** Tells the region to keep {@code frame} as page {@code page}'s (null: keep nothing). */
+    private static void keep(JitContext c, long page, byte[] frame) {
+        c.lastPage = frame != null ? page : -1;
+        c.lastFrame = frame;
+    }
+
+    /**
+     * Puts the page of linear {@code addr} into the read or write cache and returns its frame, or
+     * null for a write to a frame holding code (never cached, so that the write watch sees every
+     * store to it). Faults as the access would; the caller has checked everything but the frame.
+     */
+    private static byte[] cache(JitContext c, long addr, boolean write) {
+        long page = addr >>> 12;
+        int i = (int) page & (JitContext.PAGES - 1);
+        boolean user = c.env.user();
+        if (!write) {
+            byte[] f = c.env.mmu.frame(addr, GuestPhysMemory.READ, user);
+            c.readFrame[i] = f;
+            c.readTag[i] = page ^ c.pageGen;
+            return f;
         }
+        // the gfn through a read translation first: a write translation of a frame holding code would tell the watch
+        long gfn = c.env.mmu.physical(addr, GuestPhysMemory.READ, user) >>> 12;
+        if (c.engine.watched(gfn)) {
+            return null;
+        }
+        byte[] f = c.env.mmu.frame(addr, GuestPhysMemory.WRITE, user);
+        c.writeFrame[i] = f;
+        c.writeTag[i] = page ^ c.pageGen;
+        return f;
     }
 
     /** The frame of linear page {@code page} if the read cache holds it, else null (small: inlined into regions). */
@@ -111,26 +125,11 @@ public final class JitRuntime {
                 || !org.pvhconf.x86.mmu.PageWalk.canonical(addr)) {
             return false;
         }
-        long page = addr >>> 12;
-        int i = (int) page & (JitContext.PAGES - 1);
-        boolean user = c.env.user();
         try {
-            if (c.missWrite) {
-                // the gfn through a read translation first: a write translation of a frame holding code would tell the watch
-                long gfn = c.env.mmu.physical(addr, GuestPhysMemory.READ, user) >>> 12;
-                if (c.engine.watched(gfn)) {
-                    return false;
-                }
-                c.writeFrame[i] = c.env.mmu.frame(addr, GuestPhysMemory.WRITE, user);
-                c.writeTag[i] = page ^ c.pageGen;
-            } else {
-                c.readFrame[i] = c.env.mmu.frame(addr, GuestPhysMemory.READ, user);
-                c.readTag[i] = page ^ c.pageGen;
-            }
+            return cache(c, addr, c.missWrite) != null;
         } catch (org.pvhconf.x86.fault.Fault | org.pvhconf.x86.fault.ExitRequest e) {
             return false; // the interpreter raises it at the instruction
         }
-        return true;
     }
 
     /** CF (bit 0) of {@link #applyCc}, without computing the other flags: what INC and DEC keep. */
