@@ -197,8 +197,7 @@ public final class JitEngine implements Cpu.Engine, Mmu.WriteWatch, Mmu.Listener
                 stalls = 0;
                 boolean again = retired == 0 && cpu.rip == lastMiss;
                 lastMiss = cpu.rip;
-                interpretNext = again || !JitRuntime.fill(ctx);
-                checkPages(); // a TLB fill may have evicted a page the caches hold
+                interpretNext = again || !JitRuntime.fill(ctx); // (a TLB entry it replaces reaches evicted())
                 continue;
             }
             long retired = left - ctx.left;
