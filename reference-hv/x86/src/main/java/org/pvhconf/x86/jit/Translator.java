@@ -1,6 +1,5 @@
 package org.pvhconf.x86.jit;
 
-import java.lang.invoke.MethodHandles;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -69,7 +68,6 @@ final class Translator implements Opcodes {
     private static final String BLOCK = Type.getInternalName(Block.class);
     private static final String CTX = JitOps.CTX;
     private static final String CPU = Type.getInternalName(Cpu.class);
-    private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
     private static final RuntimeException PAGE_END = new RuntimeException("page end", null, false, false) {
         private static final long serialVersionUID = 1L;
     };
@@ -212,8 +210,7 @@ final class Translator implements Opcodes {
         try {
             byte[] classBytes = cw.toByteArray();
             dump(rip, classBytes);
-            Class<?> c = LOOKUP.defineHiddenClass(classBytes, true).lookupClass();
-            block = (Block) c.getConstructor().newInstance();
+            block = RegionClasses.define(classBytes);
         } catch (ReflectiveOperationException ex) {
             throw new IllegalStateException("cannot define the region at " + Long.toHexString(rip), ex);
         }
@@ -334,6 +331,10 @@ final class Translator implements Opcodes {
         /** Heads a computed edge looks up: those after a call (RET), or all of them in a small region. */
         final int[] lookupHeads;
         final Label stub = new Label();
+        /** The exit stub past its register write-back. */
+        final Label stubTail = new Label();
+        /** Per head: its budget exit past the register write-back. */
+        final Label[] budgetExitSpilled;
         final Label dispatch = new Label();
         final List<Long> exits = new ArrayList<>();
         /** Per head: where its carried flag operands are (null: all in the CC locals); null in the first pass. */
@@ -353,6 +354,7 @@ final class Translator implements Opcodes {
             this.flagsWritten = flagsWritten;
             this.heads = new Label[traces.size()];
             this.budgetExit = new Label[traces.size()];
+            this.budgetExitSpilled = new Label[traces.size()];
             List<Integer> lookup = new ArrayList<>();
             for (int i = 0; i < heads.length; i++) {
                 heads[i] = new Label();
@@ -428,6 +430,7 @@ final class Translator implements Opcodes {
             e.label(handler);
             e.var(ASTORE, JitOps.L_EXC);
             e.label(handlerBody);
+            spillRegs();
             // Flags still pending at the faulting instruction are computed now, from their operands.
             int[] keys = ops.pendingAtFault.keySet().stream().mapToInt(Integer::intValue).toArray();
             Label[] cases = new Label[keys.length];
@@ -442,7 +445,7 @@ final class Translator implements Opcodes {
                 e.jump(GOTO, common);
             }
             e.label(common);
-            spill();
+            spillFlags();
             e.var(ALOAD, JitOps.L_CTX);
             e.var(ILOAD, JitOps.L_ICOUNT);
             e.field(PUTFIELD, CTX, "faultIndex", "I");
@@ -460,21 +463,27 @@ final class Translator implements Opcodes {
             for (int i = 0; i < budgetExit.length; i++) {
                 if (budgetExit[i] != null) {
                     e.label(budgetExit[i]);
+                    spillRegs();
+                    e.label(budgetExitSpilled[i]);
                     ops.loadCarried(wantAt(i)); // the edge left the operands its head names to the head
                     long head = traces.get(i).head;
                     e.lconst(head);
                     e.var(LSTORE, JitOps.L_XRIP);
                     e.iconst(exitNumber(head));
                     e.var(ISTORE, JitOps.L_XNO);
-                    e.jump(GOTO, stub);
+                    e.jump(GOTO, stubTail);
                 }
             }
-            // Every exit: the carried flags into RFLAGS, the registers back, RIP and the budget left.
+            // Every exit: the registers back, then the carried flags into RFLAGS, RIP and the budget
+            // left. Registers first: no guest register is then live across the flags' call, and C2
+            // keeps no value in a register across a call (README, "Exits write the registers first").
             e.label(stub);
+            spillRegs();
+            e.label(stubTail);
             if (flagsWritten) {
                 ops.materialize(List.of(JitOps.CARRIED), JitOps.ALL_DYN); // every exit leaves them in the CC locals
             }
-            spill();
+            spillFlags();
             e.var(ALOAD, JitOps.L_CPU);
             e.var(LLOAD, JitOps.L_XRIP);
             e.field(PUTFIELD, CPU, "rip", "J");
@@ -596,8 +605,8 @@ final class Translator implements Opcodes {
             return regs;
         }
 
-        /** Writes back the registers and flags the region changes. */
-        private void spill() {
+        /** Writes back the registers the region changes: on every way out, before anything it calls. */
+        private void spillRegs() {
             for (int r = 0; r < 16; r++) {
                 if ((written & 1 << r) != 0) {
                     e.var(ALOAD, JitOps.L_GPR);
@@ -606,6 +615,10 @@ final class Translator implements Opcodes {
                     e.insn(LASTORE);
                 }
             }
+        }
+
+        /** Writes back RFLAGS, when the region changes it. */
+        private void spillFlags() {
             if (flagsWritten) {
                 e.var(ALOAD, JitOps.L_CPU);
                 e.var(LLOAD, JitOps.L_FLAGS);
@@ -680,6 +693,7 @@ final class Translator implements Opcodes {
             retire(done);
             if (budgetExit[h] == null) {
                 budgetExit[h] = new Label();
+                budgetExitSpilled[h] = new Label();
             }
             e.var(LLOAD, JitOps.L_LEFT);
             e.lconst(t.insns.size());
@@ -689,8 +703,9 @@ final class Translator implements Opcodes {
             } else {
                 Label enter = new Label();
                 e.jump(IFGE, enter);
+                spillRegs();
                 ops.edgeFlags(null); // leaving after all: the flags go out with it
-                e.jump(GOTO, budgetExit[h]);
+                e.jump(GOTO, budgetExitSpilled[h]);
                 e.label(enter);
             }
             jumpTo(h);
@@ -745,13 +760,14 @@ final class Translator implements Opcodes {
 
         /** Leaves the region: the engine continues at the target. */
         private void leave(Runnable pushTarget, int done, long constTarget) {
+            spillRegs();
             ops.edgeFlags(null);
             pushTarget.run();
             e.var(LSTORE, JitOps.L_XRIP);
             retire(done);
             e.iconst(exitNumber(constTarget));
             e.var(ISTORE, JitOps.L_XNO);
-            e.jump(GOTO, stub);
+            e.jump(GOTO, stubTail);
         }
     }
 }
